@@ -1,0 +1,1 @@
+"""Staff accounts: who logs in, with which role and scope."""

@@ -1,0 +1,58 @@
+"""Writes for staff accounts. Only flush, never commit."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from survey import audit
+from survey.models import ROLES, Project, School, User
+
+log = logging.getLogger(__name__)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """The account cannot be made as asked; the message says why, in plain words."""
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: str,
+    password: str,
+    projects: Sequence[Project] = (),
+    schools: Sequence[School] = (),
+) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an e-mail address")
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if role == "school_contact" and not schools:
+        raise AccountError("a school contact must be given at least one school")
+    if role in ("project_lead", "evaluator") and not projects:
+        raise AccountError(f"a {role} must be given at least one project")
+    if session.scalar(select(User.id).filter_by(email=email)) is not None:
+        raise AccountError(f"there is already a user {email}")
+    user = User(
+        email=email,
+        role=role,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        projects=list(projects),
+        schools=list(schools),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.created", role=role, new_user_id=user.id)
+    log.info("created user %s with role %s", user.id, role)
+    return user

@@ -1,0 +1,143 @@
+"""The `trivsel` command: set up the database, load the demo, serve, run jobs, list codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from survey.app import create_app
+from survey.db import get_database
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group(help="Trivsel: measuring how pupils, parents and staff experience school life.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database commands.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Bring the database schema up to date (idempotent).")
+def db_upgrade() -> None:
+    from survey.migrate import upgrade
+
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@main.command(help="Load the demo project (a simulated social-worker evaluation).")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no project.")
+@click.option("--seed", default=2021, show_default=True, help="Seed of the simulation.")
+def demo(if_empty: bool, seed: int) -> None:
+    from survey.demo.loader import DEMO_ADMIN_EMAIL, demo_password, load_demo
+    from survey.models import Project
+
+    app = _app()
+    with app.app_context(), get_database(app).session_scope() as session:
+        if if_empty and session.scalar(select(Project.id).limit(1)) is not None:
+            click.echo("The database already has a project; the demo was not loaded again.")
+        else:
+            summary = load_demo(session, app.config["SECRET_KEY"], seed=seed)
+            click.echo(summary)
+    click.echo(f"Admin login: {DEMO_ADMIN_EMAIL} / {demo_password()}")
+
+
+@main.command(help="Serve the app (gunicorn on Linux), with the scheduled jobs in-process.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--no-jobs", is_flag=True, help="Do not run the scheduled jobs in this process.")
+def serve(host: str, port: int, workers: int, no_jobs: bool) -> None:
+    from survey.server import serve as run_server
+
+    click.echo(f"Serving Trivsel on http://{host}:{port}")
+    run_server(_app(), host=host, port=port, workers=workers, run_jobs=not no_jobs)
+
+
+@main.command(help="Run the scheduled jobs (rounds, retention) until stopped.")
+def worker() -> None:
+    from survey.scheduler import run_blocking_scheduler
+
+    run_blocking_scheduler(_app())
+
+
+@main.command("create-user", help="Create a staff user.")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "project_lead", "school_contact", "evaluator"]),
+)
+@click.option("--project", "project_ids", multiple=True, type=int, help="Project id (repeatable).")
+@click.option("--school", "school_ids", multiple=True, type=int, help="School id (repeatable).")
+@click.password_option(help="Asked for when not given.")
+def create_user(
+    email: str, role: str, project_ids: tuple[int, ...], school_ids: tuple[int, ...], password: str
+) -> None:
+    from survey.accounts.operations import AccountError
+    from survey.accounts.operations import create_user as make_user
+    from survey.models import Project, School
+
+    app = _app()
+    try:
+        with app.app_context(), get_database(app).session_scope() as session:
+            projects = [_must_get(session, Project, pid) for pid in project_ids]
+            schools = [_must_get(session, School, sid) for sid in school_ids]
+            user = make_user(session, email, role, password, projects, schools)
+            click.echo(f"Created {user.email} ({user.role}).")
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _must_get(session, model, ident):
+    row = session.get(model, ident)
+    if row is None:
+        raise click.ClickException(f"There is no {model.__name__.lower()} with id {ident}.")
+    return row
+
+
+@main.command(help="List the class codes and link counts of the open rounds.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def codes(as_json: bool) -> None:
+    from survey.rounds.queries import open_class_codes, open_link_counts
+
+    app = _app()
+    with app.app_context(), get_database(app).session_scope() as session:
+        class_codes = open_class_codes(session, app.config["SECRET_KEY"])
+        links = open_link_counts(session)
+    if as_json:
+        json.dump(
+            {"class_codes": [asdict(c) for c in class_codes], "links": [asdict(c) for c in links]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        click.echo()
+        return
+    if not class_codes and not links:
+        click.echo("No round is open.")
+        return
+    click.echo("Class codes of the open rounds:")
+    for c in class_codes:
+        click.echo(f"  {c.code}  {c.school:<24} {c.group:<6} ({c.round}, {c.project})")
+    if links:
+        click.echo("Links of the open rounds (made / used):")
+        for link in links:
+            counts = f"{link.made:>4} / {link.used:<4}"
+            click.echo(f"  {link.school:<24} {link.respondent_type:<7} {counts} ({link.round})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Configuration: defaults, then TRIVSEL_* environment variables, then overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET_KEY = "dev-not-secret"  # noqa: S105 (the known default that production refuses)
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    "DATABASE_URL": None,  # None: a SQLite file under the instance folder
+    "DATABASE_ECHO": False,
+    "RUN_SCHEDULER": False,
+    "TESTING": False,
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "LOG_LEVEL": "INFO",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says why."""
+
+
+def _parse(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if default is None:
+        return value
+    if isinstance(default, str):
+        return value
+    return json.loads(value)
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Read `TRIVSEL_<KEY>` variables for the known keys; unknown ones are an error."""
+    values: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith("TRIVSEL_") or name.startswith("TRIVSEL_TEST_"):
+            continue
+        key = name.removeprefix("TRIVSEL_")
+        if key == "DEMO_PASSWORD":
+            continue  # read by the demo loader, not the app
+        if key not in DEFAULTS:
+            raise ConfigError(
+                f"Unknown setting {name}. Known: TRIVSEL_{', TRIVSEL_'.join(DEFAULTS)}"
+            )
+        values[key] = _parse(raw, DEFAULTS[key])
+    return values
+
+
+def build_config(
+    overrides: Mapping[str, Any] | None,
+    instance_path: str,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    config.update(from_environment(os.environ if environ is None else environ))
+    for key, value in (overrides or {}).items():
+        if key not in DEFAULTS:
+            raise ConfigError(f"Unknown setting {key!r}")
+        config[key] = value
+    if config["DATABASE_URL"] is None:
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'trivsel.db'}"
+    if config["ENV"] == "production":
+        if config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+            raise ConfigError(
+                "Refusing to run in production with the default or a short secret key: "
+                "set TRIVSEL_SECRET_KEY to at least 32 random characters."
+            )
+        config["SESSION_COOKIE_SECURE"] = True
+    return config

@@ -1,0 +1,30 @@
+"""The database model. Import from here, not from the modules."""
+
+from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
+from survey.models.project import Goal, Group, Project, School
+from survey.models.responses import Answer, Response
+from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
+from survey.models.users import ROLES, AuditEvent, ModelResult, User, user_project, user_school
+
+__all__ = [
+    "ARMS",
+    "RESPONDENT_TYPES",
+    "ROLES",
+    "AccessCode",
+    "Answer",
+    "AuditEvent",
+    "Base",
+    "Goal",
+    "Group",
+    "InstrumentVersion",
+    "ModelResult",
+    "Project",
+    "Response",
+    "Round",
+    "RoundInstrument",
+    "School",
+    "User",
+    "user_project",
+    "user_school",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Retention: each project's data is purged on its delete-after date."""

@@ -1,0 +1,26 @@
+"""Scheduled retention purge: daily, idempotent (a purged project is simply gone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from survey.db import get_database
+from survey.retention.operations import purge_expired_projects
+from survey.scheduler import Job
+
+
+def purge_expired(app: Flask) -> None:
+    with app.app_context(), get_database(app).session_scope() as session:
+        purge_expired_projects(session, dt.datetime.now(dt.UTC).date())
+
+
+JOBS = [
+    Job(
+        id="retention.purge_expired",
+        func=purge_expired,
+        trigger="cron",
+        schedule={"hour": 2, "minute": 15},
+    )
+]

@@ -1,0 +1,1 @@
+"""Rounds: their instruments and their access codes."""
