@@ -41,16 +41,18 @@ def db_upgrade() -> None:
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no project.")
 @click.option("--seed", default=2021, show_default=True, help="Seed of the simulation.")
 def demo(if_empty: bool, seed: int) -> None:
-    from survey.demo.loader import DEMO_ADMIN_EMAIL, demo_password, load_demo
+    from survey.demo.loader import DEMO_ADMIN_EMAIL, DemoExistsError, demo_password, load_demo
     from survey.models import Project
 
     app = _app()
-    with app.app_context(), get_database(app).session_scope() as session:
-        if if_empty and session.scalar(select(Project.id).limit(1)) is not None:
-            click.echo("The database already has a project; the demo was not loaded again.")
-        else:
-            summary = load_demo(session, app.config["SECRET_KEY"], seed=seed)
-            click.echo(summary)
+    try:
+        with app.app_context(), get_database(app).session_scope() as session:
+            if if_empty and session.scalar(select(Project.id).limit(1)) is not None:
+                click.echo("The database already has a project; the demo was not loaded again.")
+            else:
+                click.echo(load_demo(session, app.config["SECRET_KEY"], seed=seed))
+    except DemoExistsError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Admin login: {DEMO_ADMIN_EMAIL} / {demo_password()}")
 
 

@@ -1,0 +1,1 @@
+"""The demo project: a simulated social-worker evaluation, loaded into the database."""

@@ -1,0 +1,50 @@
+"""The app factory's configuration: defaults, environment, overrides, and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey.app import create_app
+from survey.config import DEFAULT_SECRET_KEY, ConfigError, build_config
+
+
+def test_environment_variables_override_defaults(tmp_path) -> None:
+    config = build_config(None, str(tmp_path), {"TRIVSEL_LOG_LEVEL": "DEBUG"})
+    assert config["LOG_LEVEL"] == "DEBUG"
+
+
+def test_overrides_win_over_the_environment(tmp_path) -> None:
+    config = build_config({"LOG_LEVEL": "ERROR"}, str(tmp_path), {"TRIVSEL_LOG_LEVEL": "DEBUG"})
+    assert config["LOG_LEVEL"] == "ERROR"
+
+
+def test_boolean_settings_are_parsed_from_text(tmp_path) -> None:
+    assert build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "yes"})["RUN_SCHEDULER"]
+    assert not build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "0"})["RUN_SCHEDULER"]
+
+
+def test_an_unknown_environment_variable_is_refused(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="TRIVSEL_DATABSE_URL"):
+        build_config(None, str(tmp_path), {"TRIVSEL_DATABSE_URL": "sqlite://"})
+
+
+def test_an_unknown_override_is_refused(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="NO_SUCH_KEY"):
+        build_config({"NO_SUCH_KEY": 1}, str(tmp_path), {})
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path) -> None:
+    config = build_config(None, str(tmp_path), {})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'trivsel.db'}"
+
+
+@pytest.mark.parametrize("secret", [DEFAULT_SECRET_KEY, "short"])
+def test_production_refuses_a_default_or_short_secret(tmp_path, secret) -> None:
+    with pytest.raises(ConfigError, match="secret key"):
+        create_app({"ENV": "production", "SECRET_KEY": secret}, instance_path=str(tmp_path))
+
+
+def test_production_with_a_real_secret_uses_secure_cookies(tmp_path) -> None:
+    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
