@@ -47,7 +47,6 @@ import numpy as np
 import pandas as pd
 
 from analytics.simulation_design import (
-    ARMS,
     DEMO_ROUNDS,
     DEMO_TRUE_EFFECTS,
     RESPONDENT_TYPES,
@@ -57,6 +56,14 @@ from analytics.simulation_design import (
     TrueEffect,
     school_year_rounds,
     true_effect,
+)
+from analytics.simulation_sampling import (
+    Sample,
+    draw_sample,
+    make_groups,
+    make_schools,
+    responses_frame,
+    rounds_frame,
 )
 
 __all__ = [
@@ -73,12 +80,6 @@ __all__ = [
     "true_effect",
 ]
 
-_NAME_STEMS = (
-    "Bjørke", "Furu", "Gran", "Eike", "Lønne", "Rogne", "Selje", "Hassel", "Aspe", "Hegge",
-    "Linde", "Stein", "Myr", "Sol", "Berg", "Fjell", "Bekke", "Skog", "Elve", "Kirke",
-)  # fmt: skip
-_NAME_ENDINGS = ("lia", "haugen", "moen", "dalen", "åsen", "bakken", "vika", "tun", "li", "vollen")
-
 
 @dataclass(frozen=True)
 class SimulatedData:
@@ -90,15 +91,7 @@ class SimulatedData:
     responses: pd.DataFrame  #: response, respondent_type, round, school, group, language, ...
     answers: pd.DataFrame  #: response, item (categorical), value (Int8, NA if declined), declined
 
-
-@dataclass(frozen=True)
-class _Sample:
-    """Respondents of one type as parallel arrays, one entry per response."""
-
-    round: np.ndarray
-    school: np.ndarray  #: position in the schools frame
-    group: np.ndarray  #: position in the groups frame, -1 for parents and staff
-    completed_on: np.ndarray  #: datetime64[D]
+    # On pandas 2, group by `item` with observed=True: it is categorical to keep memory small.
 
 
 def simulate_demo(
@@ -115,17 +108,17 @@ def simulate_demo(
     if unknown:
         raise ValueError(f"unknown respondent types: {sorted(unknown)}")
     rng = np.random.default_rng(seed)
-    schools = _make_schools(design, rng)
-    groups = _make_groups(schools, design, rng)
+    schools = make_schools(design, rng)
+    groups = make_groups(schools, design, rng)
     items = list(dict.fromkeys(item for kind in specs for c in specs[kind] for item, _ in c.items))
-    samples: list[tuple[str, _Sample]] = []
+    samples: list[tuple[str, Sample]] = []
     answer_parts: list[tuple[np.ndarray, ...]] = []
     next_id = 1
     for type_index, kind in enumerate(RESPONDENT_TYPES):
         if kind not in specs:
             continue
         type_rng = np.random.default_rng([seed, type_index])
-        sample = _draw_sample(kind, schools, groups, design, type_rng)
+        sample = draw_sample(kind, schools, groups, design, type_rng)
         values = np.hstack(
             [
                 _draw_items(sample, spec, kind, schools, len(groups), design, seed, type_index)
@@ -144,8 +137,8 @@ def simulate_demo(
     return SimulatedData(
         schools=schools,
         groups=groups,
-        rounds=_rounds_frame(design.rounds),
-        responses=_responses_frame(samples, schools, groups),
+        rounds=rounds_frame(design.rounds),
+        responses=responses_frame(samples, schools, groups),
         answers=_answers_frame(answer_parts, items),
     )
 
@@ -156,7 +149,8 @@ def scale_scores(
     """One row per response x construct: the mean of answered items, reverse items flipped back.
 
     The score is NaN when fewer than half of the construct's items were answered. Pass the
-    responses of one respondent type; answers of other responses are ignored.
+    responses of one respondent type; answers of other responses are ignored. Columns: the
+    response's id columns, construct (categorical, in spec order), score, items_answered.
     """
     item_index = pd.Index([item for spec in specs for item, _ in spec.items])
     construct_of_item = np.repeat(np.arange(len(specs)), [len(spec.items) for spec in specs])
@@ -205,106 +199,8 @@ def _positions(items: pd.Series, index: pd.Index) -> np.ndarray:
     return index.get_indexer(items)
 
 
-def _make_schools(design: DemoDesign, rng: np.random.Generator) -> pd.DataFrame:
-    count = design.school_count
-    stems = np.repeat(_NAME_STEMS, len(_NAME_ENDINGS))
-    endings = np.tile(_NAME_ENDINGS, len(_NAME_STEMS))
-    order = rng.permutation(len(stems))
-    names = [
-        f"{stems[order[i % len(order)]]}{endings[order[i % len(order)]]} skole"
-        + (f" {i // len(order) + 1}" if i >= len(order) else "")
-        for i in range(count)
-    ]
-    low, high = design.staff_per_school
-    return pd.DataFrame(
-        {
-            "school": [f"S{i + 1}" for i in range(count)],
-            "name": names,
-            "arm": rng.permutation(np.repeat(ARMS, design.schools_per_arm)),
-            "staff": rng.integers(low, high + 1, size=count),
-        }
-    )
-
-
-def _make_groups(
-    schools: pd.DataFrame, design: DemoDesign, rng: np.random.Generator
-) -> pd.DataFrame:
-    letters = [chr(ord("A") + i) for i in range(design.classes_per_grade)]
-    labels = [f"{grade}{letter}" for grade in design.grades for letter in letters]
-    grades = np.repeat(design.grades, design.classes_per_grade)
-    school_ids = np.repeat(schools["school"].to_numpy(), len(labels))
-    spread = design.enrolled_spread
-    size = design.pupils_per_class
-    return pd.DataFrame(
-        {
-            "group": [f"{s}-{label}" for s in schools["school"] for label in labels],
-            "school": school_ids,
-            "grade": np.tile(grades, len(schools)).astype(np.int64),
-            "label": np.tile(labels, len(schools)),
-            "enrolled": rng.integers(size - spread, size + spread + 1, size=len(school_ids)),
-        }
-    )
-
-
-def _window(spec: RoundSpec) -> np.ndarray:
-    return np.arange(
-        np.datetime64(spec.opens_on), np.datetime64(spec.closes_on) + 1, dtype="datetime64[D]"
-    )
-
-
-def _draw_sample(
-    kind: str,
-    schools: pd.DataFrame,
-    groups: pd.DataFrame,
-    design: DemoDesign,
-    rng: np.random.Generator,
-) -> _Sample:
-    """Who answers each round: whole classes on one school day, adults any day of the window."""
-    round_count = len(design.rounds)
-    if kind == "pupil":
-        counts = rng.binomial(
-            groups["enrolled"].to_numpy(), design.pupil_response_rate, (round_count, len(groups))
-        )
-        units = np.arange(len(groups))
-        days = []
-        for spec in design.rounds:
-            weekdays = _window(spec)[np.is_busday(_window(spec))]
-            days.append(weekdays[rng.integers(0, len(weekdays), size=len(groups))])
-        flat = counts.ravel()
-        group = np.repeat(np.tile(units, round_count), flat)
-        school_of_group = pd.Index(schools["school"]).get_indexer(groups["school"])
-        return _Sample(
-            round=np.repeat(np.repeat(np.arange(round_count), len(groups)), flat),
-            school=school_of_group[group],
-            group=group,
-            completed_on=np.repeat(np.concatenate(days), flat),
-        )
-    if kind == "parent":
-        pool = groups.groupby("school", sort=False)["enrolled"].sum().reindex(schools["school"])
-        counts = rng.binomial(
-            pool.to_numpy(), design.parent_response_rate, (round_count, len(schools))
-        )
-    else:
-        counts = rng.binomial(
-            schools["staff"].to_numpy(), design.staff_response_rate, (round_count, len(schools))
-        )
-    flat = counts.ravel()
-    round_index = np.repeat(np.repeat(np.arange(round_count), len(schools)), flat)
-    opens = np.array(
-        [np.datetime64(spec.opens_on) for spec in design.rounds], dtype="datetime64[D]"
-    )
-    length = np.array([len(_window(spec)) for spec in design.rounds])
-    offset = rng.integers(0, length[round_index])
-    return _Sample(
-        round=round_index,
-        school=np.repeat(np.tile(np.arange(len(schools)), round_count), flat),
-        group=np.full(len(round_index), -1),
-        completed_on=opens[round_index] + offset.astype("timedelta64[D]"),
-    )
-
-
 def _draw_items(
-    sample: _Sample,
+    sample: Sample,
     spec: ConstructSpec,
     kind: str,
     schools: pd.DataFrame,
@@ -343,30 +239,9 @@ def _draw_items(
     return values
 
 
-def _responses_frame(
-    samples: list[tuple[str, _Sample]], schools: pd.DataFrame, groups: pd.DataFrame
-) -> pd.DataFrame:
-    def joined(field: str, dtype: str) -> np.ndarray:
-        parts = [getattr(sample, field) for _, sample in samples]
-        return np.concatenate(parts).astype(dtype) if parts else np.array([], dtype=dtype)
-
-    kinds = [kind for kind, _ in samples]
-    sizes = [len(sample.round) for _, sample in samples]
-    group_ids = np.append(groups["group"].to_numpy(dtype=object), None)
-    return pd.DataFrame(
-        {
-            "response": np.arange(1, sum(sizes) + 1, dtype=np.int32),
-            "respondent_type": np.repeat(np.array(kinds, dtype=object), sizes),
-            "round": joined("round", "int64"),
-            "school": schools["school"].to_numpy(dtype=object)[joined("school", "int64")],
-            "group": group_ids[joined("group", "int64")],
-            "language": "nb",
-            "completed_on": joined("completed_on", "datetime64[D]").astype(object),
-        }
-    )
-
-
 def _answers_frame(parts: list[tuple[np.ndarray, ...]], items: list[str]) -> pd.DataFrame:
+    """Compact dtypes, since a benchmark design holds about ten million answer rows."""
+
     def joined(position: int, dtype: type) -> np.ndarray:
         return (
             np.concatenate([part[position] for part in parts]).astype(dtype)
@@ -381,16 +256,5 @@ def _answers_frame(parts: list[tuple[np.ndarray, ...]], items: list[str]) -> pd.
             "item": pd.Categorical.from_codes(joined(1, np.int32), categories=items),
             "value": pd.arrays.IntegerArray(joined(2, np.int8), mask=declined),
             "declined": declined,
-        }
-    )
-
-
-def _rounds_frame(rounds: tuple[RoundSpec, ...]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "round": np.arange(len(rounds), dtype=np.int64),
-            "label": [spec.label for spec in rounds],
-            "opens_on": pd.Series([spec.opens_on for spec in rounds], dtype=object),
-            "closes_on": pd.Series([spec.closes_on for spec in rounds], dtype=object),
         }
     )
