@@ -181,6 +181,39 @@ def test_rounding_and_clipping_shift_scale_score_changes_by_less_than_003():
             assert (table[arm] - table[f"true_{arm}"]).abs().max() < 0.03
 
 
+def variance_components(scores: pd.DataFrame, rounds: int, classes: int) -> dict[str, float]:
+    """Method-of-moments variances from class x round means, after removing arm x round means."""
+    residual = scores["score"] - scores.groupby(["arm", "round"])["score"].transform("mean")
+    cells = residual.groupby([scores["school"], scores["group"], scores["round"]])
+    within, n = cells.var().mean(), cells.size().mean()
+    cell_means = cells.mean()
+    per_class = cell_means.groupby(["school", "group"]).mean()
+    per_school_round = cell_means.groupby(["school", "round"]).mean()
+    parts = {"respondent": within}
+    parts["class"] = per_class.groupby("school").var().mean() - within / (n * rounds)
+    parts["school_round"] = per_school_round.groupby("school").var().mean() - within / (n * classes)
+    parts["school"] = (
+        per_class.groupby("school").mean().var()
+        - parts["school_round"] / rounds
+        - parts["class"] / classes
+        - within / (n * classes * rounds)
+    )
+    return parts
+
+
+def test_pupil_variance_components_match_the_design_with_iccs_of_002_to_008(large):
+    pupils = large.responses[large.responses["respondent_type"] == "pupil"]
+    scores = scale_scores(large.answers, pupils, SPECS["pupil"]).dropna(subset=["score"])
+    konflikt = scores[scores["construct"] == "konflikt"].merge(large.schools, on="school")
+    parts = variance_components(konflikt, rounds=4, classes=4)
+    print("\nSDs:", {level: round(float(var) ** 0.5, 3) for level, var in parts.items()})
+    assert parts["school"] ** 0.5 == pytest.approx(LARGE.school_sd, abs=0.04)
+    assert parts["class"] ** 0.5 == pytest.approx(LARGE.class_sd, abs=0.03)
+    assert parts["school_round"] ** 0.5 == pytest.approx(LARGE.school_round_sd, abs=0.03)
+    for level in ("school", "class"):
+        assert 0.02 <= parts[level] / sum(parts.values()) <= 0.08
+
+
 def test_items_are_skipped_and_declined_at_about_the_documented_rates(demo):
     items_per_type = {kind: sum(len(c.items) for c in specs) for kind, specs in SPECS.items()}
     offered = demo.responses["respondent_type"].map(items_per_type).sum()
