@@ -149,8 +149,9 @@ def scale_scores(
     """One row per response x construct: the mean of answered items, reverse items flipped back.
 
     The score is NaN when fewer than half of the construct's items were answered. Pass the
-    responses of one respondent type; answers of other responses are ignored. Columns: the
-    response's id columns, construct (categorical, in spec order), score, items_answered.
+    responses of one respondent type; answers of other responses are ignored. Columns:
+    response, construct (categorical, in spec order), score, items_answered; merge the
+    responses back on `response` for round, school and the rest.
     """
     item_index = pd.Index([item for spec in specs for item, _ in spec.items])
     construct_of_item = np.repeat(np.arange(len(specs)), [len(spec.items) for spec in specs])
@@ -178,16 +179,15 @@ def scale_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(enough, total / answered, np.nan)
 
-    carried = [
-        c for c in ("response", "respondent_type", "round", "school", "group") if c in responses
-    ]
-    scores = responses[carried].iloc[np.repeat(np.arange(len(ids)), len(specs))]
-    return scores.reset_index(drop=True).assign(
-        construct=pd.Categorical.from_codes(
-            np.tile(np.arange(len(specs)), len(ids)), categories=[spec.id for spec in specs]
-        ),
-        score=score,
-        items_answered=answered,
+    return pd.DataFrame(
+        {
+            "response": np.repeat(ids.to_numpy(), len(specs)),
+            "construct": pd.Categorical.from_codes(
+                np.tile(np.arange(len(specs)), len(ids)), categories=[spec.id for spec in specs]
+            ),
+            "score": score,
+            "items_answered": answered,
+        }
     )
 
 

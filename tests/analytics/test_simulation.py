@@ -59,7 +59,7 @@ def large() -> SimulatedData:
 def changes(data: SimulatedData, kind: str) -> pd.DataFrame:
     """Observed change from first to last round per construct and arm, beside the truth."""
     responses = data.responses[data.responses["respondent_type"] == kind]
-    scores = scale_scores(data.answers, responses, SPECS[kind])
+    scores = scale_scores(data.answers, responses, SPECS[kind]).merge(responses, on="response")
     scores = scores.merge(data.schools[["school", "arm"]], on="school")
     means = scores.groupby(["construct", "arm", "round"], observed=True)["score"].mean()
     by_round = means.unstack("round")
@@ -203,7 +203,8 @@ def variance_components(scores: pd.DataFrame, rounds: int, classes: int) -> dict
 
 def test_pupil_variance_components_match_the_design_with_iccs_of_002_to_008(large):
     pupils = large.responses[large.responses["respondent_type"] == "pupil"]
-    scores = scale_scores(large.answers, pupils, SPECS["pupil"]).dropna(subset=["score"])
+    scores = scale_scores(large.answers, pupils, SPECS["pupil"]).merge(pupils, on="response")
+    scores = scores.dropna(subset=["score"])
     konflikt = scores[scores["construct"] == "konflikt"].merge(large.schools, on="school")
     parts = variance_components(konflikt, rounds=4, classes=4)
     print("\nSDs:", {level: round(float(var) ** 0.5, 3) for level, var in parts.items()})
