@@ -48,19 +48,24 @@ class TrueEffect:
         return self.baseline_mean + change * share
 
 
-#: Values mirror the table in the `analytics.simulation` docstring (a test keeps them in step).
+#: Construct ids follow the bundled instruments in `instruments/data/`. The values mirror the
+#: table in the `analytics.simulation` docstring (a test keeps the two in step).
 DEMO_TRUE_EFFECTS: tuple[TrueEffect, ...] = (
     TrueEffect("pupil", "trivsel", 3.9, 0.10, 0.02),
+    TrueEffect("pupil", "venner", 3.8, 0.15, 0.0),
     TrueEffect("pupil", "konflikt", 2.6, -0.30, 0.0),
     TrueEffect("pupil", "arbeidsro", 3.2, 0.20, 0.0),
-    TrueEffect("pupil", "voksenkontakt", 3.7, 0.15, 0.0),
-    TrueEffect("pupil", "ensomhet", 2.2, -0.15, 0.0),
+    TrueEffect("pupil", "sett_av_voksne", 3.6, 0.25, 0.0),
     TrueEffect("parent", "trivsel", 4.0, 0.05, 0.0),
     TrueEffect("parent", "konflikt", 2.4, -0.20, 0.0),
-    TrueEffect("parent", "samarbeid", 3.4, 0.25, 0.05),
+    TrueEffect("parent", "arbeidsro", 3.4, 0.10, 0.0),
+    TrueEffect("parent", "samarbeid_hjem_skole", 3.5, 0.15, 0.05),
+    TrueEffect("parent", "kjennskap_sosialarbeider", 2.6, 0.50, 0.0),
     TrueEffect("staff", "konflikt", 2.9, -0.35, 0.0),
     TrueEffect("staff", "arbeidsro", 3.1, 0.25, 0.0),
-    TrueEffect("staff", "samarbeid", 3.3, 0.30, 0.05),
+    TrueEffect("staff", "tid_til_undervisning", 3.2, 0.20, 0.0),
+    TrueEffect("staff", "samarbeid_sosialarbeider", 3.0, 0.40, 0.0),
+    TrueEffect("staff", "rolleklarhet", 3.1, 0.35, 0.05),
 )
 
 #: Constructs without a listed effect sit at this baseline and do not change in either arm.

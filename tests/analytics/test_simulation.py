@@ -23,23 +23,28 @@ def _construct(construct_id: str, prefix: str, size: int, reversed_at: tuple[int
     return ConstructSpec(construct_id, items)
 
 
+#: Shaped like the bundled instruments, one construct per documented effect.
 SPECS = {
     "pupil": (
-        _construct("trivsel", "e", 4, reversed_at=(2,)),
-        _construct("konflikt", "e", 4),
-        _construct("arbeidsro", "e", 4, reversed_at=(3,)),
-        _construct("voksenkontakt", "e", 4),
-        _construct("ensomhet", "e", 4, reversed_at=(1,)),
+        _construct("trivsel", "e", 4, reversed_at=(3,)),
+        _construct("venner", "e", 5, reversed_at=(3, 4)),
+        _construct("konflikt", "e", 4, reversed_at=(3,)),
+        _construct("arbeidsro", "e", 4, reversed_at=(0,)),
+        _construct("sett_av_voksne", "e", 4),
     ),
     "parent": (
-        _construct("trivsel", "f", 3),
-        _construct("konflikt", "f", 3, reversed_at=(2,)),
-        _construct("samarbeid", "f", 3),
+        _construct("trivsel", "f", 3, reversed_at=(2,)),
+        _construct("konflikt", "f", 3),
+        _construct("arbeidsro", "f", 3, reversed_at=(1,)),
+        _construct("samarbeid_hjem_skole", "f", 3),
+        _construct("kjennskap_sosialarbeider", "f", 3),
     ),
     "staff": (
         _construct("konflikt", "a", 3),
-        _construct("arbeidsro", "a", 3, reversed_at=(1,)),
-        _construct("samarbeid", "a", 3),
+        _construct("arbeidsro", "a", 3, reversed_at=(2,)),
+        _construct("tid_til_undervisning", "a", 3, reversed_at=(1,)),
+        _construct("samarbeid_sosialarbeider", "a", 3),
+        _construct("rolleklarhet", "a", 3, reversed_at=(2,)),
     ),
 }
 #: Many schools, so that sampling noise in a change is a few hundredths, not a tenth.
@@ -165,12 +170,12 @@ def test_every_documented_effect_is_recovered_in_a_large_design(large, kind):
 
 
 def test_rounding_and_clipping_shift_scale_score_changes_by_less_than_003():
-    design = DemoDesign(
-        schools_per_arm=150,
+    design = DemoDesign(  # about 40,000 respondents per arm and round, so sampling SD ~0.005
+        schools_per_arm=300,
         grades=(5, 6, 7),
         rounds=(DEMO_ROUNDS[0], DEMO_ROUNDS[-1]),
         parent_response_rate=1.0,
-        staff_per_school=(100, 100),
+        staff_per_school=(150, 150),
         staff_response_rate=1.0,
         school_round_sd=0.0,
     )
