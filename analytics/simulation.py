@@ -109,8 +109,9 @@ def simulate_demo(
 ) -> SimulatedData:
     """Simulate one evaluation; respondent types missing from `specs` get no responses.
 
-    Each respondent type and construct draws from its own seeded stream, so adding parents or
-    a construct leaves the other types' data unchanged.
+    Each respondent type, and each construct's latent scores, draw from their own seeded
+    stream: adding parents leaves the pupils' data unchanged, and adding a construct leaves the
+    other constructs' values unchanged (though not which of them are skipped).
     """
     unknown = set(specs) - set(RESPONDENT_TYPES)
     if unknown:
@@ -127,12 +128,11 @@ def simulate_demo(
             continue
         type_rng = np.random.default_rng([seed, type_index])
         sample = draw_sample(kind, schools, groups, design, type_rng)
-        values = np.hstack(
-            [
-                _draw_items(sample, spec, kind, schools, len(groups), design, seed, type_index)
-                for spec in specs[kind]
-            ]
-        )
+        blocks = [
+            _draw_items(sample, spec, kind, schools, len(groups), design, seed, type_index)
+            for spec in specs[kind]
+        ]
+        values = np.hstack([np.empty((len(sample.round), 0), dtype=np.int8), *blocks])
         uniform = type_rng.random(values.shape, dtype=np.float32)
         answered = uniform >= design.skip_rate
         declined = uniform < design.skip_rate + design.decline_rate
