@@ -39,9 +39,15 @@ def db_upgrade() -> None:
 
 @main.command(help="Load the demo project (a simulated social-worker evaluation).")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no project.")
-@click.option("--seed", default=2021, show_default=True, help="Seed of the simulation.")
-def demo(if_empty: bool, seed: int) -> None:
-    from survey.demo.loader import DEMO_ADMIN_EMAIL, DemoExistsError, demo_password, load_demo
+@click.option("--seed", type=int, help="Seed of the simulation (default: the demo's own).")
+def demo(if_empty: bool, seed: int | None) -> None:
+    from survey.demo.loader import (
+        DEMO_ADMIN_EMAIL,
+        DEMO_SEED,
+        DemoExistsError,
+        demo_password,
+        load_demo,
+    )
     from survey.models import Project
 
     app = _app()
@@ -50,7 +56,11 @@ def demo(if_empty: bool, seed: int) -> None:
             if if_empty and session.scalar(select(Project.id).limit(1)) is not None:
                 click.echo("The database already has a project; the demo was not loaded again.")
             else:
-                click.echo(load_demo(session, app.config["SECRET_KEY"], seed=seed))
+                click.echo(
+                    load_demo(
+                        session, app.config["SECRET_KEY"], seed=DEMO_SEED if seed is None else seed
+                    )
+                )
     except DemoExistsError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Admin login: {DEMO_ADMIN_EMAIL} / {demo_password()}")

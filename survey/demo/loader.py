@@ -4,6 +4,12 @@ The demo is a social-worker evaluation with 4 intervention and 4 comparison scho
 rounds, "Høst 2021" to "Vår 2023"; the true effects are documented in
 `analytics.simulation_design`. The last round is left open (its closing time moved to four
 weeks from the day the demo is loaded) so that its class codes work on the tablets.
+
+With only four schools per arm, the raw change in one simulated data set wanders around the
+truth (about 0.075 points per arm, from the school x round effects). `DEMO_SEED` was chosen, in
+the open, among seeds 2000-2099 as the first whose raw pupil changes all lie within 0.1 of the
+documented truth, so the demo shows what it says. `tests/analytics` checks over many seeds that
+the simulator is unbiased.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ log = logging.getLogger(__name__)
 DEMO_PROJECT_NAME = "Sosialarbeider i skolen (demo)"
 DEMO_ADMIN_EMAIL = "admin@demo.trivsel.no"
 DEMO_INSTRUMENTS = {"pupil": "pupil-5-7", "parent": "parent", "staff": "staff"}
-STAFF_LINKS_PER_SCHOOL = 14
+DEMO_SEED = 2000
 BATCH = 5000
 
 #: Goals of the demo project: (respondent type, construct, kind, target value).
@@ -79,7 +85,7 @@ def construct_specs(instrument: Instrument) -> list[ConstructSpec]:
 def load_demo(
     session: Session,
     secret_key: str,
-    seed: int = 2021,
+    seed: int = DEMO_SEED,
     design: DemoDesign | None = None,
     now: dt.datetime | None = None,
 ) -> str:
@@ -108,10 +114,12 @@ def load_demo(
     _add_goals(session, project, rounds[-1])
     open_round = rounds[-1]
     create_class_codes(session, open_round, secret_key)
-    for school_key, school in schools.items():
-        enrolled = int(data.groups.loc[data.groups["school"] == school_key, "enrolled"].sum())
-        create_links(session, open_round, school.id, "parent", enrolled, secret_key)
-        create_links(session, open_round, school.id, "staff", STAFF_LINKS_PER_SCHOOL, secret_key)
+    for row in data.schools.itertuples():
+        enrolled = int(data.groups.loc[data.groups["school"] == row.school, "enrolled"].sum())
+        create_links(session, open_round, schools[row.school].id, "parent", enrolled, secret_key)
+        create_links(
+            session, open_round, schools[row.school].id, "staff", int(row.staff), secret_key
+        )
     _add_demo_users(session, project, next(iter(schools.values())))
     audit.record(session, "demo.loaded", project_id=project.id, seed=seed)
     summary = (

@@ -58,7 +58,9 @@ def test_loading_the_demo_twice_is_refused(demo) -> None:
         load_demo(demo, TEST_SECRET_KEY, now=NOW)
 
 
-@pytest.mark.parametrize("construct", ["konflikt", "arbeidsro", "trivsel"])
+@pytest.mark.parametrize(
+    "construct", ["konflikt", "arbeidsro", "trivsel", "venner", "sett_av_voksne"]
+)
 def test_the_stored_demo_shows_the_documented_pupil_effect(demo, construct) -> None:
     """Raw mean change first -> last round per arm, recomputed from the database."""
     responses = pd.DataFrame(
@@ -91,3 +93,5 @@ def test_the_stored_demo_shows_the_documented_pupil_effect(demo, construct) -> N
     print(f"{construct}: change {change}, true did {truth.did:+.2f}")
     assert change["intervention"] == pytest.approx(truth.intervention_change, abs=0.12)
     assert change["comparison"] == pytest.approx(truth.comparison_change, abs=0.12)
+    did = change["intervention"] - change["comparison"]
+    assert (did > 0) == (truth.did > 0)
