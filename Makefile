@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench setup clean
+.PHONY: run test lint format bench setup clean translations
 
 # The venv is rebuilt only when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -38,3 +38,8 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# Extract the UI strings and merge them into every catalog; then fill in the new msgstr lines.
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o survey/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i survey/translations/messages.pot -d survey/translations --no-fuzzy-matching --ignore-obsolete

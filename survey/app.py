@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from survey import db
+from survey import db, errors, i18n, security
 from survey.config import build_config
 
 
@@ -25,13 +25,29 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
 
-    from survey.public.views import blueprint as public_blueprint
+    @app.context_processor
+    def user_context() -> dict[str, Any]:
+        from survey.auth.access import current_user
 
-    app.register_blueprint(public_blueprint)
+        return {"current_user": current_user()}
 
     if app.config["RUN_SCHEDULER"]:
         from survey.scheduler import start_background_scheduler
 
         start_background_scheduler(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Every feature's blueprint, listed here explicitly (no discovery)."""
+    from survey.auth.views import blueprint as auth
+    from survey.public.views import blueprint as public
+    from survey.staff.views import blueprint as staff
+
+    for blueprint in (public, auth, staff):
+        app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.test import TestResponse
 
 from survey.app import create_app
 from survey.db import get_database, make_engine
@@ -94,3 +95,15 @@ def app(database_url: str, connection: Connection) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def post_form(client: FlaskClient):
+    """POST a form as a browser would, with the session's CSRF token in it."""
+
+    def post(url: str, data: dict[str, object] | None = None, **kwargs: object) -> TestResponse:
+        with client.session_transaction() as browser_session:
+            token = browser_session.setdefault("csrf", "test-csrf-token")
+        return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    return post

@@ -26,18 +26,24 @@ def test_the_start_page_asks_for_the_class_code(client) -> None:
     assert "Klassekode" in page.text
 
 
-def test_a_wrong_code_gives_the_form_again_with_a_message(client) -> None:
-    page = client.post("/", data={"code": "NOSUCH"})
+def test_a_wrong_code_gives_the_form_again_with_a_message(post_form) -> None:
+    page = post_form("/", data={"code": "NOSUCH"})
     assert page.status_code == 422
     assert "fant ingen åpen klasse" in page.text
     assert 'value="NOSUCH"' in page.text
 
 
-def test_a_right_code_typed_loosely_finds_the_class(client, class_code) -> None:
-    page = client.post("/", data={"code": class_code.lower()})
+def test_a_right_code_typed_loosely_finds_the_class(post_form, class_code) -> None:
+    page = post_form("/", data={"code": class_code.lower()})
     assert page.status_code == 200
     assert "5B" in page.text
 
 
 def test_the_health_check_reaches_the_database(client) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_a_form_without_its_csrf_token_is_refused(client) -> None:
+    page = client.post("/", data={"code": "ANY"})
+    assert page.status_code == 400
+    assert "utløpt" in page.text

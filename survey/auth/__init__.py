@@ -1,0 +1,1 @@
+"""Staff login, roles and scopes."""

@@ -1,0 +1,49 @@
+"""Logging in and out. Only flush, never commit."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey import audit
+from survey.auth.access import USER_SESSION_KEY
+from survey.models import User, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Checked against when the e-mail is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    user = db.scalar(select(User).filter_by(email=email.strip().lower()))
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def log_in(db: Session, user: User) -> None:
+    """Start a fresh session for `user` (a new session id, so none can be fixed in advance)."""
+    language = session.get("lang")
+    session.clear()
+    session[USER_SESSION_KEY] = user.id
+    if language:
+        session["lang"] = language
+    session.permanent = True
+    user.last_login_at = utcnow()
+    audit.record(db, "user.login", user=user)
+    log.info("user %s logged in", user.id)
+
+
+def log_out() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
