@@ -27,8 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
     _register_blueprints(app)
+    errors.init_app(app)  # after the API, so one error shape wins everywhere
 
     @app.context_processor
     def user_context() -> dict[str, Any]:
@@ -45,9 +45,14 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
 def _register_blueprints(app: Flask) -> None:
     """Every feature's blueprint, listed here explicitly (no discovery)."""
+    from survey import api
     from survey.auth.views import blueprint as auth
     from survey.public.views import blueprint as public
     from survey.staff.views import blueprint as staff
 
     for blueprint in (public, auth, staff):
         app.register_blueprint(blueprint)
+
+    # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.
+    api_blueprints: list = []
+    api.init_app(app, api_blueprints)

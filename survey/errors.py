@@ -32,12 +32,17 @@ def _wants_json() -> bool:
     )
 
 
-def render_error(status: int, description: str | None = None) -> tuple[Response | str, int]:
+def render_error(
+    status: int, description: str | None = None, field_errors: object = None
+) -> tuple[Response | str, int]:
     message = _messages().get(status, _messages()[400])
     if description == "csrf":
         message = _("Skjemaet var utløpt. Last siden på nytt og prøv igjen.")
     if _wants_json():
-        return jsonify({"code": status, "status": "error", "message": message}), status
+        body: dict[str, object] = {"code": status, "status": "error", "message": message}
+        if field_errors:
+            body["errors"] = field_errors
+        return jsonify(body), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -46,7 +51,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[Response | str, int]:
         if error.code is None or error.code < 400:
             return error  # type: ignore[return-value]
-        return render_error(error.code, error.description)
+        data = getattr(error, "data", None) or {}
+        return render_error(error.code, error.description, data.get("messages"))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:

@@ -1,0 +1,1 @@
+"""Responses and answers: the writes both respondent flows (tablet and link) share."""
