@@ -1,0 +1,173 @@
+"""Goal tracking: where a project stands against each of its goals, and why, in Norwegian.
+
+A goal is a construct and respondent type with a target: a level to reach, or a change from
+the first round (signed: -0.25 for konflikt means "down by a quarter point"). It concerns the
+intervention schools (all schools when a project has no arms) at its due round. Whether a
+value meets the target depends on the construct's direction: for higher_is_worse constructs
+such as konflikt, lower is better.
+
+- reached: the due round is measured and its whole 95 % CI meets the target;
+- not reached: the due round is measured and its whole CI misses the target;
+- on track: the due round lies ahead, and either the whole CI already meets the target, or the
+  change so far is clearly (CI excluding zero) in the good direction and, continued at the
+  same pace per round, meets the target by the due round;
+- cannot tell yet: everything else (the CI straddles the target, too few rounds or responses).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from analytics.reporting import json_number
+from analytics.trend_result import TrendResult
+
+STATUSES = ("reached", "on_track", "not_reached", "cannot_tell")
+STATUS_LABELS = {
+    "reached": "nådd",
+    "on_track": "i rute",
+    "not_reached": "ikke nådd",
+    "cannot_tell": "kan ikke si ennå",
+}
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    construct: str
+    respondent_type: str
+    target_kind: str  #: "level" or "change" (from the first round)
+    target_value: float
+    due_round: str | None  #: a round label; None means "judge at the latest round"
+    higher_is_better: bool = True
+    goal_id: int | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.target_kind not in ("level", "change"):
+            raise ValueError(f"target_kind must be 'level' or 'change', not {self.target_kind!r}")
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    goal: GoalSpec
+    status: str  #: one of STATUSES
+    round: str | None  #: the round the estimate is from
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    projected: float | None  #: the estimate carried forward to the due round, when ahead
+    reason: str  #: one Norwegian sentence (or two) saying why
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def summary(self) -> str:
+        what = "nivå" if self.goal.target_kind == "level" else "endring"
+        return (
+            f"Mål: {self.goal.construct} ({self.goal.respondent_type}), {what} "
+            f"{_number(self.goal.target_value)} innen {self.goal.due_round or 'siste runde'}: "
+            f"{self.label.upper()}. {self.reason}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: json_number(v) for k, v in asdict(self).items() if k != "goal"}
+        data["goal"] = {k: json_number(v) for k, v in asdict(self.goal).items()}
+        data["label"] = self.label
+        return data
+
+
+def track_goal(
+    goal: GoalSpec, trend: TrendResult, planned_rounds: Sequence[str] | None = None
+) -> GoalStatus:
+    """The goal's status from a fitted trend; `planned_rounds` lists every round of the project
+    in time order, measured or not, so that a due round ahead can be recognised."""
+    planned = [str(r) for r in (planned_rounds or trend.rounds)]
+    arm = trend.arms[-1]
+    table = trend.marginal_means if goal.target_kind == "level" else trend.changes
+    rows = table[(table["arm"] == arm) & table["estimate"].notna()]
+    measured = {str(r): row for r, row in zip(rows["round"], rows.itertuples(), strict=True)}
+    due = str(goal.due_round) if goal.due_round is not None else None
+    what = "nivået" if goal.target_kind == "level" else "endringen fra første runde"
+    target = _number(goal.target_value)
+    side = "minst" if goal.higher_is_better else "høyst"
+
+    def status(code: str, row: Any, reason: str, projected: float | None = None) -> GoalStatus:
+        if row is None:
+            return GoalStatus(goal, code, None, None, None, None, projected, reason)
+        values = (float(row.estimate), float(row.ci_low), float(row.ci_high))
+        return GoalStatus(goal, code, str(row.round), *values, projected, reason)
+
+    if (due is not None and due in trend.rounds) or (due is None and measured):
+        judged = due or list(measured)[-1]
+        row = measured.get(judged)
+        if row is None:
+            return status("cannot_tell", None, f"Det er for få svar i {judged} til å vise tallet.")
+        said = f"I {judged} er {what} {_estimate(row)}, og målet er {side} {target}."
+        if _meets(row.ci_low, goal) and _meets(row.ci_high, goal):
+            return status("reached", row, said + " Hele intervallet når målet.")
+        if not _meets(row.ci_low, goal) and not _meets(row.ci_high, goal):
+            return status("not_reached", row, said + " Hele intervallet ligger utenfor målet.")
+        return status(
+            "cannot_tell",
+            row,
+            said + " Intervallet rommer både verdier som når målet og verdier som ikke gjør det.",
+        )
+    if due is not None and (due not in planned or trend.rounds[0] not in planned):
+        return status("cannot_tell", None, f"Runden målet gjelder ({due}) er ikke kjent.")
+    if not measured:
+        first_only = "Bare første runde er målt, så en endring kan vurderes fra neste runde."
+        none_yet = "Det finnes ennå ingen tall å vurdere målet mot."
+        return status("cannot_tell", None, first_only if trend.rounds else none_yet)
+    latest = list(measured)[-1]
+    if due is not None and planned.index(due) <= planned.index(latest):
+        return status(
+            "cannot_tell", None, f"Det finnes ingen svar fra {due}, runden målet gjelder."
+        )
+    row = measured[latest]
+    said = f"I {latest} er {what} {_estimate(row)}; målet er {side} {target} i {due}."
+    if _meets(row.ci_low, goal) and _meets(row.ci_high, goal):
+        return status("on_track", row, said + " Hele intervallet når allerede målet.")
+    change = trend.changes[(trend.changes["arm"] == arm) & (trend.changes["round"] == latest)]
+    if change.empty or change["estimate"].isna().all():
+        return status("cannot_tell", row, said + " Det trengs minst to målte runder.")
+    base = planned.index(trend.rounds[0])
+    ratio = (planned.index(due) - base) / (planned.index(latest) - base)
+    projected = (
+        float(row.estimate) * ratio
+        if goal.target_kind == "change"
+        else _baseline(trend, arm) + float(change["estimate"].iloc[0]) * ratio
+    )
+    good_direction = (
+        float(change["ci_low"].iloc[0]) > 0
+        if goal.higher_is_better
+        else float(change["ci_high"].iloc[0]) < 0
+    )
+    pace = f" Fortsetter utviklingen i samme takt, ventes {_number(projected)} i {due}"
+    if good_direction and _meets(projected, goal):
+        return status("on_track", row, said + pace + ", som når målet.", projected)
+    reason = pace + (
+        ", som ikke når målet." if good_direction else ", men endringen så langt er usikker."
+    )
+    return status("cannot_tell", row, said + reason, projected)
+
+
+def _meets(value: float, goal: GoalSpec) -> bool:
+    return value >= goal.target_value if goal.higher_is_better else value <= goal.target_value
+
+
+def _baseline(trend: TrendResult, arm: str) -> float:
+    means = trend.marginal_means
+    first = means[(means["arm"] == arm) & (means["round"] == trend.rounds[0])]
+    return float(first["estimate"].iloc[0]) if not first.empty else math.nan
+
+
+def _number(value: float) -> str:
+    """Norwegian decimals: 0,25 and -0,30."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _estimate(row: Any) -> str:
+    return f"{_number(row.estimate)} (95 % KI {_number(row.ci_low)} til {_number(row.ci_high)})"

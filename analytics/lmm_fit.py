@@ -1,0 +1,272 @@
+"""Robust REML fitting on the exact cell engine, and Satterthwaite degrees of freedom.
+
+Several optimisers from several starts; the best deviance wins, and the result says whether
+the optimum is a true one (no Newton step can improve it) and which variances sit at zero.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+from analytics.lmm import CellDesign, CellEngine
+
+#: lme4's own threshold: a relative SD below this counts as a boundary (singular) fit.
+BOUNDARY_THETA = 1e-4
+#: A Newton step from a converged optimum may improve the deviance by no more than this.
+CONVERGENCE_DECREMENT = 1e-6
+#: Starting variance ratios: a typical school-survey size first, then lme4's default (1).
+STARTS: tuple[float, ...] = (0.1, 1.0, 0.01)
+#: Two runs agree when their deviances differ by less than this.
+AGREEMENT = 1e-5
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One optimiser run: where it started and how far it got."""
+
+    optimizer: str
+    start: float
+    deviance: float
+    success: bool
+    evaluations: int
+
+
+@dataclass(frozen=True)
+class MixedFit:
+    """A fitted mixed model: fixed effects, variances (terms, then residual) and diagnostics."""
+
+    x_names: tuple[str, ...]
+    term_names: tuple[str, ...]
+    beta: np.ndarray
+    beta_cov: np.ndarray
+    variances: np.ndarray  #: one per random term, then the residual variance
+    deviance: float  #: -2 log-likelihood (REML criterion when reml)
+    reml: bool
+    n: int
+    converged: bool
+    boundary: tuple[str, ...]  #: random terms estimated at (or next to) zero
+    attempts: tuple[Attempt, ...]
+
+    @property
+    def loglik(self) -> float:
+        return -0.5 * self.deviance
+
+    @property
+    def theta(self) -> np.ndarray:
+        """Relative SDs, lme4's `getME(fit, "theta")` in term order."""
+        return np.sqrt(self.variances[:-1] / self.variances[-1])
+
+
+def fit_mixed(
+    design: CellDesign, reml: bool = True, starts: tuple[float, ...] = STARTS
+) -> tuple[MixedFit, CellEngine]:
+    """Fit by REML (or ML) and keep the lowest deviance of several runs.
+
+    Always two optimisers with the exact gradient from different starts (L-BFGS-B, TNC). When
+    they disagree, or their best is not a verified optimum, every start is tried with both,
+    and COBYQA (derivative-free, like lme4's BOBYQA) as well.
+    """
+    engine = CellEngine(design)
+    terms = len(design.term_names)
+    bounds = [(0.0, None)] * terms
+
+    def with_gradient(ratios: np.ndarray) -> tuple[float, np.ndarray]:
+        return engine.deviance_and_gradient(ratios, reml)
+
+    def value(ratios: np.ndarray) -> float:
+        return engine.deviance(ratios, reml)
+
+    attempts: list[Attempt] = []
+    points: list[np.ndarray] = []
+
+    def run(name: str, start: float, call: Callable[[], object]) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = call()
+        x = np.maximum(np.asarray(result.x, dtype=float), 0.0)  # type: ignore[attr-defined]
+        success = bool(result.success)  # type: ignore[attr-defined]
+        evaluations = int(result.nfev)  # type: ignore[attr-defined]
+        attempts.append(Attempt(name, start, value(x), success, evaluations))
+        points.append(x)
+
+    def lbfgs(start: float) -> None:
+        x0 = np.full(terms, start)
+        options = {"ftol": 1e-13, "gtol": 1e-9, "maxiter": 500}
+        run(
+            "L-BFGS-B",
+            start,
+            lambda: minimize(
+                with_gradient, x0, jac=True, method="L-BFGS-B", bounds=bounds, options=options
+            ),
+        )
+
+    def tnc(start: float) -> None:
+        x0 = np.full(terms, start)
+        options = {"ftol": 1e-13, "gtol": 1e-9, "maxfun": 1000}
+        run(
+            "TNC",
+            start,
+            lambda: minimize(
+                with_gradient, x0, jac=True, method="TNC", bounds=bounds, options=options
+            ),
+        )
+
+    def cobyqa(start: float) -> None:
+        x0 = np.full(terms, start)
+        options = {"maxfev": 3000}
+        run(
+            "COBYQA",
+            start,
+            lambda: minimize(value, x0, method="COBYQA", bounds=bounds, options=options),
+        )
+
+    lbfgs(starts[0])
+    tnc(starts[1] if len(starts) > 1 else starts[0])
+    best = _best(engine, attempts, points, reml)
+    converged = _is_optimum(engine, best, reml) and _agree(attempts)
+    if not converged:
+        for start in starts[1:]:
+            lbfgs(start)
+        tnc(starts[0])
+        cobyqa(starts[1] if len(starts) > 1 else starts[0])
+        best = _best(engine, attempts, points, reml)
+        converged = _is_optimum(engine, best, reml)
+    solution = engine.solve(best)
+    sigma2 = engine.sigma2(solution, reml)
+    variances = np.append(best * sigma2, sigma2)
+    boundary = tuple(
+        name
+        for name, ratio in zip(design.term_names, best, strict=True)
+        if np.sqrt(ratio) < BOUNDARY_THETA
+    )
+    fit = MixedFit(
+        x_names=design.x_names,
+        term_names=design.term_names,
+        beta=solution.beta,
+        beta_cov=sigma2 * np.linalg.inv(solution.xtvx),
+        variances=variances,
+        deviance=engine.deviance(best, reml),
+        reml=reml,
+        n=design.n,
+        converged=converged,
+        boundary=boundary,
+        attempts=tuple(attempts),
+    )
+    return fit, engine
+
+
+def _agree(attempts: list[Attempt]) -> bool:
+    deviances = [a.deviance for a in attempts]
+    return bool(np.isfinite(deviances).all() and max(deviances) - min(deviances) < AGREEMENT)
+
+
+def _best(
+    engine: CellEngine, attempts: list[Attempt], points: list[np.ndarray], reml: bool
+) -> np.ndarray:
+    return _snap_to_boundary(engine, points[int(np.argmin([a.deviance for a in attempts]))], reml)
+
+
+def _snap_to_boundary(engine: CellEngine, ratios: np.ndarray, reml: bool) -> np.ndarray:
+    """Set tiny variances to exactly zero when that does not raise the deviance."""
+    snapped = ratios.copy()
+    for index in np.flatnonzero(np.sqrt(ratios) < BOUNDARY_THETA):
+        trial = snapped.copy()
+        trial[index] = 0.0
+        if engine.deviance(trial, reml) <= engine.deviance(snapped, reml) + 1e-9:
+            snapped = trial
+    return snapped
+
+
+def _is_optimum(engine: CellEngine, ratios: np.ndarray, reml: bool) -> bool:
+    """KKT at the bounds, and no Newton step over the free ratios gains CONVERGENCE_DECREMENT."""
+    deviance, gradient = engine.deviance_and_gradient(ratios, reml)
+    if not np.isfinite(deviance):
+        return False
+    free = ratios > 0
+    if np.any(gradient[~free] < -1e-6 * max(1.0, abs(deviance))):
+        return False
+    if not free.any():
+        return True
+    hessian = _gradient_jacobian(engine, ratios, free, reml)
+    try:
+        step = np.linalg.solve(hessian, gradient[free])
+    except np.linalg.LinAlgError:
+        return False
+    decrement = 0.5 * float(gradient[free] @ step)
+    return bool(np.all(np.linalg.eigvalsh(hessian) > 0) and decrement < CONVERGENCE_DECREMENT)
+
+
+def _gradient_jacobian(
+    engine: CellEngine, ratios: np.ndarray, free: np.ndarray, reml: bool
+) -> np.ndarray:
+    """Hessian of the profiled deviance over the free ratios, by central differences of the
+    exact gradient."""
+    index = np.flatnonzero(free)
+    hessian = np.empty((len(index), len(index)))
+    for row, position in enumerate(index):
+        step = 1e-4 * ratios[position]
+        up, down = ratios.copy(), ratios.copy()
+        up[position] += step
+        down[position] -= step
+        difference = (
+            engine.deviance_and_gradient(up, reml)[1]
+            - (engine.deviance_and_gradient(down, reml)[1])
+        )
+        hessian[row] = difference[index] / (2 * step)
+    return 0.5 * (hessian + hessian.T)
+
+
+def satterthwaite(
+    engine: CellEngine, fit: MixedFit, contrasts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standard errors and Satterthwaite degrees of freedom for rows of `contrasts` (k x p).
+
+    As lmerTest does: df = 2 Var(c'b)^2 / (g' A g), with g the gradient of Var(c'b) in the
+    variances and A = 2 H^-1 their asymptotic covariance from the Hessian H of the REML
+    deviance. A variance estimated at zero stays in, through the likelihood's continuation
+    below zero; dropping it would claim thousands of df for a contrast that rests on a few
+    schools. Derivatives are central differences in the variances.
+    """
+    contrasts = np.atleast_2d(contrasts)
+    estimable = np.all(np.isfinite(contrasts), axis=1)
+    rows = np.where(estimable[:, None], contrasts, 0.0)
+    standard_errors = np.sqrt(np.einsum("ki,ij,kj->k", rows, fit.beta_cov, rows))
+    variances = fit.variances
+    steps = 1e-3 * np.maximum(variances, 1e-2 * variances[-1])
+    size = len(variances)
+    shifts = np.diag(steps)
+
+    def deviance(point: np.ndarray) -> float:
+        return engine.full_deviance(point, fit.reml)
+
+    hessian = np.empty((size, size))
+    for i in range(size):
+        for j in range(i, size):
+            value = (
+                deviance(variances + shifts[i] + shifts[j])
+                - deviance(variances + shifts[i] - shifts[j])
+                - deviance(variances - shifts[i] + shifts[j])
+                + deviance(variances - shifts[i] - shifts[j])
+            ) / (4 * steps[i] * steps[j])
+            hessian[i, j] = hessian[j, i] = value
+    upper = float(fit.n - len(fit.beta))
+    if not np.all(np.isfinite(hessian)):
+        return np.where(estimable, standard_errors, np.nan), np.full(len(rows), upper)
+    covariance = 2.0 * np.linalg.pinv(hessian)
+    gradients = np.empty((len(rows), size))
+    for i in range(size):
+        up = engine.beta_covariance(variances + shifts[i])
+        down = engine.beta_covariance(variances - shifts[i])
+        gradients[:, i] = (
+            np.einsum("ki,ij,kj->k", rows, up, rows) - np.einsum("ki,ij,kj->k", rows, down, rows)
+        ) / (2 * steps[i])
+    spread = np.einsum("ki,ij,kj->k", gradients, covariance, gradients)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = 2.0 * standard_errors**4 / spread
+    df = np.where(np.isfinite(df) & (spread > 0), np.clip(df, 1.0, upper), upper)
+    return np.where(estimable, standard_errors, np.nan), np.where(estimable, df, np.nan)

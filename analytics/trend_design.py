@@ -1,0 +1,207 @@
+"""From a tidy frame to the trend model's cells: rounds in order, arms, terms and X.
+
+The model is `outcome ~ C(round) * treated + (1 | school) + (1 | school:group) +
+(1 | school:round)`, with treatment coding and the first round as baseline, so its fixed
+effects carry the same names and values as lme4's `factor(round) * treated`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.lmm import CellDesign
+
+NO_ARM = "alle"
+
+
+class InsufficientDataError(ValueError):
+    """The data cannot carry the model; the message says why, in Norwegian."""
+
+
+@dataclass(frozen=True)
+class TrendData:
+    """The model's cell-level design, and the labels needed to report on it."""
+
+    design: CellDesign
+    rounds: tuple[str, ...]  #: round labels in time order; the first is the baseline
+    arms: tuple[str, ...]  #: (control, treated), or (NO_ARM,) when there is no arm
+    cells: pd.DataFrame  #: one row per cell: school, group, round (position), treated, count
+    notes: tuple[str, ...]  #: what was dropped or changed, for the result's notes
+    row_cell: np.ndarray  #: the cell of each response used, for engines that need rows
+    row_outcome: np.ndarray
+
+
+def prepare_trend(
+    frame: pd.DataFrame,
+    outcome: str,
+    round: str,
+    school: str,
+    group: str | None,
+    arm: str | None,
+    treated: str = "intervention",
+) -> TrendData:
+    """Validate the columns and reduce the data to cells (class x round, or school x round)."""
+    notes: list[str] = []
+    missing = [c for c in (outcome, round, school, group, arm) if c and c not in frame.columns]
+    if missing:
+        raise ValueError(f"missing columns: {missing}")
+    y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
+    keep = np.isfinite(y) & frame[round].notna().to_numpy() & frame[school].notna().to_numpy()
+    if group is not None:
+        no_group = keep & frame[group].isna().to_numpy()
+        if no_group.any():
+            notes.append(f"{int(no_group.sum())} svar uten gruppe er utelatt.")
+        keep &= ~no_group
+    data = frame.loc[keep]
+    y = y[keep]
+    if len(data) == 0:
+        raise InsufficientDataError("Ingen svar med gyldig skår.")
+    round_labels, round_position = _round_order(data[round])
+    school_code, school_labels = pd.factorize(data[school], sort=True)
+    if len(school_labels) < 2:
+        raise InsufficientDataError("Modellen trenger svar fra minst to skoler.")
+    is_treated, arms = _treated(data, school, arm, treated, school_code)
+    rounds = len(round_labels)
+    if group is not None:
+        unit = pd.MultiIndex.from_arrays([school_code, data[group].astype(str).to_numpy()])
+        group_code = pd.factorize(unit, sort=True)[0]
+        cell = group_code * rounds + round_position
+    else:
+        group_code = None
+        cell = school_code * rounds + round_position
+    cell_code = pd.factorize(cell, sort=True)[0]
+    count = np.bincount(cell_code).astype(float)
+    mean = np.bincount(cell_code, weights=y) / count
+    within_ss = np.bincount(cell_code, weights=(y - mean[cell_code]) ** 2)
+    first = np.unique(cell_code, return_index=True)[1]
+    cells = pd.DataFrame(
+        {
+            "school": np.asarray(school_labels)[school_code[first]],
+            "school_code": school_code[first],
+            "group": data[group].to_numpy()[first] if group is not None else None,
+            "round": round_position[first],
+            "treated": is_treated[first],
+            "count": count.astype(np.int64),
+        }
+    )
+    x, x_names, dropped = _fixed_effects(cells, round_labels, arm is not None)
+    if dropped:
+        notes.append("Ikke estimerbare faste ledd er utelatt: " + ", ".join(dropped) + ".")
+    term_names, term_levels = _terms(cells, group_code, first, notes)
+    design = CellDesign(
+        x=x,
+        count=count,
+        mean=mean,
+        within_ss=within_ss,
+        block=cells["school_code"].to_numpy(),
+        term_names=term_names,
+        term_levels=term_levels,
+        x_names=x_names,
+    )
+    return TrendData(design, round_labels, arms, cells, tuple(notes), cell_code, y)
+
+
+def _round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
+    """Rounds in time order: numeric order for numbers, else category or sort order."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.ordered:
+        present = [c for c in values.cat.categories if c in set(values)]
+        position = pd.Index(present).get_indexer(values)
+        return tuple(str(c) for c in present), position
+    numeric = pd.to_numeric(values, errors="coerce")
+    key = numeric if numeric.notna().all() else values.astype(str)
+    order = np.sort(key.unique())
+    position = pd.Index(order).get_indexer(key)
+    labels = tuple(_label(v) for v in order)
+    return labels, position
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _treated(
+    data: pd.DataFrame, school: str, arm: str | None, treated: str, school_code: np.ndarray
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """A 0/1 indicator of the treated arm; the arm must be constant within each school."""
+    if arm is None:
+        return np.zeros(len(data), dtype=np.int64), (NO_ARM,)
+    values = data[arm].astype(str).to_numpy()
+    per_school = pd.DataFrame({"s": school_code, "a": values}).drop_duplicates()
+    if per_school["s"].duplicated().any():
+        raise ValueError("a school must belong to one arm in every round")
+    levels = sorted(set(values))
+    if len(levels) > 2:
+        raise ValueError(f"the arm column has more than two values: {levels}")
+    if treated not in levels and set(levels) <= {"0", "1"}:
+        treated = "1"
+    elif treated not in levels and set(levels) <= {"False", "True"}:
+        treated = "True"
+    elif treated not in levels and len(levels) == 2:
+        raise ValueError(f"the treated arm {treated!r} is not among the arm values {levels}")
+    control = next((level for level in levels if level != treated), "comparison")
+    return (values == treated).astype(np.int64), (control, treated)
+
+
+def _fixed_effects(
+    cells: pd.DataFrame, rounds: tuple[str, ...], has_arm: bool
+) -> tuple[np.ndarray, tuple[str, ...], list[str]]:
+    """Treatment-coded C(round) * treated at cell level, dropping aliased columns as lme4 does
+    (a column is kept only if it adds to the rank of those before it)."""
+    position = cells["round"].to_numpy()
+    treated = cells["treated"].to_numpy(dtype=float)
+    columns = [np.ones(len(cells))]
+    names = ["(Intercept)"]
+    for r in range(1, len(rounds)):
+        columns.append((position == r).astype(float))
+        names.append(f"round{rounds[r]}")
+    if has_arm:
+        columns.append(treated)
+        names.append("treated")
+        for r in range(1, len(rounds)):
+            columns.append((position == r) * treated)
+            names.append(f"round{rounds[r]}:treated")
+    kept: list[int] = []
+    dropped: list[str] = []
+    for index in range(len(columns)):
+        trial = np.column_stack([columns[k] for k in [*kept, index]])
+        if np.linalg.matrix_rank(trial) == len(kept) + 1:
+            kept.append(index)
+        else:
+            dropped.append(names[index])
+    x = np.column_stack([columns[k] for k in kept])
+    return x, tuple(names[k] for k in kept), dropped
+
+
+def _terms(
+    cells: pd.DataFrame,
+    group_code: np.ndarray | None,
+    first: np.ndarray,
+    notes: list[str],
+) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
+    """The random terms; one that only repeats the school term is left out, with a note."""
+    school = cells["school_code"].to_numpy()
+    rounds = int(cells["round"].max()) + 1
+    candidates = [("school", school)]
+    if group_code is not None:
+        candidates.append(("school:group", group_code[first]))
+    candidates.append(("school:round", school * rounds + cells["round"].to_numpy()))
+    names: list[str] = []
+    levels: list[np.ndarray] = []
+    for name, level in candidates:
+        codes = pd.factorize(level, sort=True)[0]
+        if any(_same_partition(codes, other) for other in levels):
+            notes.append(f"Leddet {name} faller sammen med et annet ledd og er utelatt.")
+            continue
+        names.append(name)
+        levels.append(codes)
+    return tuple(names), tuple(levels)
+
+
+def _same_partition(first: np.ndarray, second: np.ndarray) -> bool:
+    pairs = len(pd.MultiIndex.from_arrays([first, second]).unique())
+    return pairs == len(np.unique(first)) == len(np.unique(second))
