@@ -1,0 +1,1 @@
+"""Exports for evaluators: the whole data set, labelled and documented, in their formats."""

@@ -1,0 +1,259 @@
+"""Run an export: stream the data once into every file, document it, package it, audit it.
+
+`run_export` writes one format (csv, xlsx, sav, dta) or the zip package with all of them, the
+codebooks, a README and the R and Python trend-model scripts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from survey import audit
+from survey.exports import codebook, ddi
+from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
+from survey.exports.aggregates import ScoreAggregates
+from survey.exports.frames import ChunkShaper
+from survey.exports.plan import ExportPlan, ExportRequest, build_plan
+from survey.exports.queries import stream_chunks
+from survey.exports.statfiles import StatFileWriter
+from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
+from survey.exports.tables import readable, table_columns
+from survey.exports.writers import CsvWriter, XlsxBook
+from survey.models import User
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("zip", "csv", "xlsx", "sav", "dta")
+LONG_COLUMNS = [
+    "response_id",
+    "respondent_type",
+    "round",
+    "round_label",
+    "school",
+    "group",
+    "variable",
+    "item_id",
+    "value",
+    "is_declined",
+]
+SCRIPTS = ("trend_model.R", "trend_model.py")
+MEDIA_TYPES = {
+    "zip": "application/zip",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+    "dta": "application/x-stata-dta",
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: str
+    responses: int
+    files: tuple[str, ...]
+
+
+class Batch:
+    """One chunk in every shape a writer may ask for; each shape is built at most once."""
+
+    def __init__(self, shaper: ChunkShaper, chunk) -> None:
+        self.shaper = shaper
+        self.responses = shaper.responses(chunk)
+        self.answers = shaper.answers(chunk, self.responses)
+
+    @cached_property
+    def wide(self) -> pd.DataFrame:
+        return self.shaper.wide(self.responses, self.answers)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        return readable(self.shaper.plan, self.wide)
+
+    @cached_property
+    def long(self) -> pd.DataFrame:
+        return self.shaper.long(self.responses, self.answers)
+
+    @cached_property
+    def free_text(self) -> pd.DataFrame:
+        long = self.long
+        return long.loc[
+            long["text"].notna(), ["response_id", "respondent_type", "variable", "text"]
+        ]
+
+
+Sink = Callable[[Batch], None]
+
+
+def export_file_name(plan: ExportPlan, fmt: str, today: dt.date) -> str:
+    return f"trivsel-prosjekt-{plan.project.id}-{today.isoformat()}.{fmt}"
+
+
+def run_export(
+    session: Session, request: ExportRequest, fmt: str, out: Path, user: User | None = None
+) -> ExportResult:
+    """Write the export to `out` and record it in the audit log."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    plan = build_plan(session, request)
+    out = Path(out)
+    if fmt == "zip":
+        responses, files = _write_package(session, plan, out)
+    else:
+        responses = _write_single(session, plan, fmt, out)
+        files = [out.name]
+    audit.record(
+        session,
+        "export.created",
+        user=user,
+        project_id=plan.project.id,
+        format=fmt,
+        responses=responses,
+        files=files,
+        **request.describe(),
+    )
+    log.info("exported project %s as %s: %d responses", plan.project.id, fmt, responses)
+    return ExportResult(out, fmt, responses, tuple(files))
+
+
+def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:
+    shaper = ChunkShaper(plan)
+    count = 0
+    for chunk in stream_chunks(session, plan.request):
+        batch = Batch(shaper, chunk)
+        for sink in sinks:
+            sink(batch)
+        count += len(batch.responses)
+    return count
+
+
+def _write_single(session: Session, plan: ExportPlan, fmt: str, out: Path) -> int:
+    if fmt == "csv":
+        writer = CsvWriter(out, table_columns(plan))
+        count = _stream(session, plan, [lambda b: writer.write(b.table)])
+        writer.close()
+        return count
+    if fmt in ("sav", "dta"):
+        stat = StatFileWriter(out, plan.variables, fmt, plan.project.name)
+        count = _stream(session, plan, [lambda b: stat.write(b.wide)])
+        stat.close()
+        return count
+    aggregates = ScoreAggregates(plan)
+    book = _Workbook(plan, out)
+    count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add])
+    book.close(aggregates.table())
+    return count
+
+
+class _Workbook:
+    def __init__(self, plan: ExportPlan, out: Path) -> None:
+        self.plan = plan
+        self.book = XlsxBook(out)
+        self.data = self.book.sheet("data", table_columns(plan))
+        self.text = None
+        if plan.request.include_free_text:
+            self.text = self.book.sheet(
+                "free_text", ["response_id", "respondent_type", "variable", "text"]
+            )
+        self.aggregates = self.book.sheet("aggregates", AGGREGATE_COLUMNS)
+        self.variables = self.book.sheet("variables", ["name", "label", "kind", "value_labels"])
+
+    def add(self, batch: Batch) -> None:
+        self.data.write(batch.table)
+        if self.text is not None:
+            self.text.write(batch.free_text)
+
+    def close(self, aggregates: pd.DataFrame) -> None:
+        self.aggregates.write(aggregates)
+        self.variables.write(
+            pd.DataFrame(
+                {
+                    "name": [v.name for v in self.plan.variables],
+                    "label": [v.label for v in self.plan.variables],
+                    "kind": [v.kind for v in self.plan.variables],
+                    "value_labels": [
+                        "; ".join(f"{code}={text}" for code, text in v.value_labels.items())
+                        for v in self.plan.variables
+                    ],
+                }
+            )
+        )
+        self.book.close()
+
+
+def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, list[str]]:
+    created_at = dt.datetime.now(dt.UTC)
+    with tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp:
+        folder = Path(tmp)
+        wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))
+        long_columns = LONG_COLUMNS + (["text"] if plan.request.include_free_text else [])
+        long_csv = CsvWriter(folder / "data_long.csv", long_columns)
+        stats = [
+            StatFileWriter(folder / f"data_wide.{kind}", plan.variables, kind, plan.project.name)
+            for kind in ("sav", "dta")
+        ]
+        book = _Workbook(plan, folder / "data_wide.xlsx")
+        aggregates = ScoreAggregates(plan)
+        sinks: list[Sink] = [
+            lambda b: wide_csv.write(b.table),
+            lambda b: long_csv.write(b.long),
+            *[lambda b, s=s: s.write(b.wide) for s in stats],
+            book.add,
+            lambda b: aggregates.add(b.wide),
+        ]
+        count = _stream(session, plan, sinks)
+        for writer in (wide_csv, long_csv, *stats):
+            writer.close()
+        table = aggregates.table()
+        book.close(table)
+        table.to_csv(folder / "aggregates.csv", index=False)
+        _write_documents(plan, folder, count, created_at)
+        files = sorted(p.name for p in folder.iterdir())
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for name in files:
+                zf.write(folder / name, arcname=name)
+    return count, files
+
+
+def _write_documents(plan: ExportPlan, folder: Path, count: int, created_at: dt.datetime) -> None:
+    files = {
+        "data_wide.csv": "Én rad per besvarelse (CSV, UTF-8).",
+        "data_long.csv": "Én rad per besvarelse og spørsmål (CSV, UTF-8).",
+        "data_wide.xlsx": "Én rad per besvarelse, med tabeller og variabelliste (Excel).",
+        "data_wide.sav": "Én rad per besvarelse, med etiketter (SPSS).",
+        "data_wide.dta": "Én rad per besvarelse, med etiketter (Stata 15+).",
+        "aggregates.csv": "Gjennomsnittlige skårer per runde, arm og skole, prikket.",
+    }
+    data = codebook.codebook_data(plan, files, created_at)
+    (folder / "codebook.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    (folder / "codebook.html").write_text(codebook.codebook_html(data), encoding="utf-8")
+    (folder / "codebook_ddi.xml").write_bytes(ddi.codebook_ddi(data, "data_wide.sav", count))
+    readme = codebook.render_document(
+        "exports/package/README.md",
+        codebook=data,
+        responses=count,
+        scoring_source=SCORING_SOURCE,
+        suppression_source=SUPPRESSION_SOURCE,
+        free_text=plan.request.include_free_text,
+        school_codes_only=plan.request.school_codes_only,
+    )
+    (folder / "README.md").write_text(readme, encoding="utf-8")
+    loader = current_app.jinja_env.loader
+    assert loader is not None
+    for script in SCRIPTS:
+        source, _, _ = loader.get_source(current_app.jinja_env, f"exports/package/{script}")
+        (folder / script).write_text(source, encoding="utf-8")

@@ -1,0 +1,229 @@
+"""What an export holds: the filter an evaluator chose, and the variables that follow from it.
+
+The plan is built from the small tables (rounds, schools, instrument versions) before any
+answer is read, so every writer knows all its columns and labels up front and can stream.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from instruments import Instrument, instrument_from_json
+from survey.exports import queries
+from survey.exports.variables import (
+    DECLINED_CODE,
+    DECLINED_LABEL,
+    TYPE_CODES,
+    ItemInfo,
+    ScalePointInfo,
+    ScoreInfo,
+    Variable,
+    design_variables,
+    item_variable_name,
+    score_variable_name,
+)
+from survey.models import RESPONDENT_TYPES, Group, InstrumentVersion, Project, Round, School
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """The evaluator's choices. Empty tuples mean everything."""
+
+    project_id: int
+    round_ids: tuple[int, ...] = ()
+    respondent_types: tuple[str, ...] = ()
+    school_codes_only: bool = False
+    include_free_text: bool = False
+
+    def describe(self) -> dict[str, object]:
+        """For the audit log: what was exported, never any respondent data."""
+        return {
+            "rounds": list(self.round_ids) or "all",
+            "respondent_types": list(self.respondent_types) or "all",
+            "school_codes_only": self.school_codes_only,
+            "free_text": self.include_free_text,
+        }
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    request: ExportRequest
+    project: Project
+    rounds: tuple[Round, ...]  #: the chosen rounds, in time order
+    round_codes: Mapping[int, int]  #: round id -> position among all the project's rounds
+    school_codes: Mapping[int, int]
+    schools: Mapping[int, School]
+    group_codes: Mapping[int, int]
+    groups: Mapping[int, Group]
+    language_codes: Mapping[str, int]
+    version_codes: Mapping[int, int]
+    instruments: Mapping[int, Instrument]  #: instrument version id -> instrument
+    variables: tuple[Variable, ...]
+    free_text_items: tuple[tuple[str, str], ...]  #: (respondent type, item id)
+
+    @property
+    def respondent_types(self) -> tuple[str, ...]:
+        return self.request.respondent_types or RESPONDENT_TYPES
+
+    def variable(self, name: str) -> Variable:
+        return next(v for v in self.variables if v.name == name)
+
+    def items(self) -> list[Variable]:
+        return [v for v in self.variables if v.kind == "item"]
+
+    def scores(self) -> list[Variable]:
+        return [v for v in self.variables if v.kind == "score"]
+
+
+def version_label(version: InstrumentVersion) -> str:
+    return f"{version.instrument_key} v{version.version}"
+
+
+def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
+    project = session.get(Project, request.project_id)
+    if project is None:
+        raise LookupError(f"There is no project with id {request.project_id}.")
+    all_rounds = list(
+        session.scalars(select(Round).filter_by(project_id=project.id).order_by(Round.opens_at))
+    )
+    round_codes = {r.id: position for position, r in enumerate(all_rounds, start=1)}
+    rounds = tuple(r for r in all_rounds if not request.round_ids or r.id in request.round_ids)
+    schools = sorted(project.schools, key=lambda school: school.code)
+    school_codes = {school.id: code for code, school in enumerate(schools, start=1)}
+    groups = [g for school in schools for g in school.groups]
+    group_codes = {group.id: code for code, group in enumerate(groups, start=1)}
+    versions = sorted(
+        session.scalars(
+            select(InstrumentVersion).where(
+                InstrumentVersion.id.in_(queries.instrument_versions_used(session, request))
+            )
+        ),
+        key=lambda v: (TYPE_CODES[v.respondent_type], v.instrument_key, v.version),
+    )
+    version_codes = {v.id: code for code, v in enumerate(versions, start=1)}
+    instruments = {v.id: instrument_from_json(v.content) for v in versions}
+    asked_in = queries.rounds_per_version(session, project.id)
+    languages = sorted(queries.languages_used(session, request))
+    language_codes = {code: position for position, code in enumerate(languages, start=1)}
+    variables = design_variables(
+        rounds={round_codes[r.id]: r.label for r in all_rounds},
+        schools={
+            school_codes[s.id]: s.code if request.school_codes_only else s.name for s in schools
+        },
+        groups={group_codes[g.id]: g.label for g in groups},
+        languages={position: code for code, position in language_codes.items()},
+        versions={version_codes[v.id]: version_label(v) for v in versions},
+    )
+    items, free_text = _item_variables(versions, instruments, asked_in)
+    return ExportPlan(
+        request=request,
+        project=project,
+        rounds=rounds,
+        round_codes=round_codes,
+        school_codes=school_codes,
+        schools={s.id: s for s in schools},
+        group_codes=group_codes,
+        groups={g.id: g for g in groups},
+        language_codes=language_codes,
+        version_codes=version_codes,
+        instruments=instruments,
+        variables=tuple(variables + items + _score_variables(versions, instruments, asked_in)),
+        free_text_items=tuple(free_text),
+    )
+
+
+def _item_variables(
+    versions: Sequence[InstrumentVersion],
+    instruments: Mapping[int, Instrument],
+    asked_in: Mapping[int, list[str]],
+) -> tuple[list[Variable], list[tuple[str, str]]]:
+    """One variable per choice item; the latest version that has an item describes it."""
+    seen: dict[tuple[str, str], list[InstrumentVersion]] = defaultdict(list)
+    for version in versions:
+        for item in instruments[version.id].items:
+            seen[(version.respondent_type, item.id)].append(version)
+    variables, free_text = [], []
+    for (respondent_type, item_id), having in seen.items():
+        latest = having[-1]
+        instrument = instruments[latest.id]
+        item = instrument.item(item_id)
+        if not item.is_choice:
+            free_text.append((respondent_type, item_id))
+            continue
+        scale = instrument.scale_of(item)
+        construct = instrument.constructs.get(item.construct) if item.construct else None
+        info = ItemInfo(
+            respondent_type=respondent_type,
+            item_id=item_id,
+            construct=item.construct,
+            construct_label=dict(construct.label) if construct else {},
+            direction=construct.direction if construct else None,
+            reverse=item.reverse,
+            texts=dict(item.text),
+            points=tuple(ScalePointInfo(p.value, dict(p.label)) for p in scale.points),
+            decline_label=dict(scale.decline_label) if scale.decline_label else None,
+            versions=tuple(version_label(v) for v in having),
+            rounds=tuple(label for v in having for label in asked_in.get(v.id, [])),
+        )
+        labels = {p.value: p.label[instrument.default_language] for p in scale.points}
+        if info.decline_label:
+            labels[DECLINED_CODE] = info.decline_label.get(
+                instrument.default_language, DECLINED_LABEL
+            )
+        variables.append(
+            Variable(
+                name=item_variable_name(respondent_type, item_id),
+                label=item.text[instrument.default_language],
+                kind="item",
+                measure="ordinal",
+                value_labels=labels,
+                item=info,
+            )
+        )
+    return variables, free_text
+
+
+def _score_variables(
+    versions: Sequence[InstrumentVersion],
+    instruments: Mapping[int, Instrument],
+    asked_in: Mapping[int, list[str]],
+) -> list[Variable]:
+    having: dict[tuple[str, str], list[InstrumentVersion]] = defaultdict(list)
+    for version in versions:
+        for construct_id in instruments[version.id].constructs:
+            having[(version.respondent_type, construct_id)].append(version)
+    variables = []
+    for (respondent_type, construct_id), in_versions in having.items():
+        instrument = instruments[in_versions[-1].id]
+        construct = instrument.constructs[construct_id]
+        items = [i for i in instrument.items_in(construct_id) if i.is_choice]
+        if not items:
+            continue
+        scale = instrument.scale_of(items[0])
+        label = construct.label[instrument.default_language]
+        info = ScoreInfo(
+            respondent_type=respondent_type,
+            construct=construct_id,
+            construct_label=dict(construct.label),
+            direction=construct.direction,
+            items=tuple((item_variable_name(respondent_type, i.id), i.reverse) for i in items),
+            scale_min=scale.min_value,
+            scale_max=scale.max_value,
+            versions=tuple(version_label(v) for v in in_versions),
+            rounds=tuple(label for v in in_versions for label in asked_in.get(v.id, [])),
+        )
+        variables.append(
+            Variable(
+                name=score_variable_name(respondent_type, construct_id),
+                label=f"Skår: {label} ({respondent_type})",
+                kind="score",
+                measure="scale",
+                score=info,
+            )
+        )
+    return variables
