@@ -14,7 +14,7 @@ import pandas as pd
 
 from survey.exports.frames import labels_of
 from survey.exports.plan import ExportPlan
-from survey.exports.statistics import combine_moments, suppress_small_groups
+from survey.exports.statistics import combine_moments, hidden_cells
 
 KEYS = ("respondent_type", "round", "arm", "school")
 COLUMNS = [
@@ -62,17 +62,17 @@ class ScoreAggregates:
             ["n", "total", "squares"]
         ].sum()
         by_arm["school"] = np.nan
-        by_arm["suppressed"] = suppress_small_groups(
-            by_arm, "n", self.plan.project.min_group_size, ()
+        table = pd.concat([by_arm, keys], ignore_index=True)
+        # Each school's figure adds up to its arm's, the hierarchy suppression works over.
+        arm_key = (
+            table[["variable", "respondent_type", "round", "arm"]].astype(str).agg("|".join, axis=1)
         )
-        by_school = keys.copy()
-        by_school["suppressed"] = suppress_small_groups(
-            by_school,
-            "n",
-            self.plan.project.min_group_size,
-            ("variable", "respondent_type", "round", "arm"),
+        is_school = table["school"].notna()
+        table["node"] = arm_key.where(~is_school, arm_key + "|" + table["school"].astype(str))
+        table["parent"] = arm_key.where(is_school, None)
+        table["suppressed"] = hidden_cells(
+            table, "node", "parent", "n", self.plan.project.min_group_size
         )
-        table = pd.concat([by_arm, by_school], ignore_index=True)
         mean, sd = combine_moments(
             table["n"].to_numpy(), table["total"].to_numpy(), table["squares"].to_numpy()
         )

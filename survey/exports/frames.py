@@ -101,6 +101,7 @@ class ChunkShaper:
         answers: pd.DataFrame,
         row_of: pd.Series,
     ) -> None:
+        """Each response scored with its own instrument version's constructs."""
         scoring = pd.DataFrame(
             {
                 "response": answers["response_id"],
@@ -109,17 +110,20 @@ class ChunkShaper:
                 "declined": answers["is_declined"].astype(bool),
             }
         )
-        for version_id, group in responses.groupby("instrument_version_id"):
-            specs = self.specs.get(version_id)
+        version_of = pd.Series(
+            responses["instrument_version_id"].to_numpy(), index=responses["response_id"]
+        )
+        scoring["version"] = scoring["response"].map(version_of)
+        for version_id, part in scoring.groupby("version", sort=False):
+            specs = self.specs.get(int(version_id))
             if not specs:
                 continue
-            respondent_type = self.plan.instruments[version_id].respondent_type
-            ids = group[["response_id"]].rename(columns={"response_id": "response"})
-            scores = scale_scores(scoring, ids, specs)
-            for construct, part in scores.groupby("construct", observed=True):
+            respondent_type = self.plan.instruments[int(version_id)].respondent_type
+            scores = scale_scores(part.drop(columns="version"), specs)
+            for construct, rows in scores.groupby("construct", sort=False):
                 name = score_variable_name(respondent_type, str(construct))
-                rows = row_of.reindex(part["response"]).to_numpy()
-                matrix[rows, self.position[name]] = part["score"].to_numpy(dtype=float)
+                at = row_of.reindex(rows["response"]).to_numpy()
+                matrix[at, self.position[name]] = rows["score"].to_numpy(dtype=float)
 
     def long(self, responses: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
         """One row per answer, with the design variables that identify it."""

@@ -1,7 +1,7 @@
 """The one place exports call analytics: scale scores and small-group suppression.
 
-Analytics' own scoring and suppression (issue 6) replace the stand-ins here when they land;
-each is one import away, so switching is a one-line change that the export tests then check.
+The export's scores and suppressed tables come from the same functions as the dashboards',
+so a number in the package is the number the project sees.
 """
 
 from __future__ import annotations
@@ -11,43 +11,27 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.simulation import ConstructSpec
-from analytics.simulation import scale_scores as _scale_scores
+from analytics.scoring import ConstructSpec, score_constructs
+from analytics.suppression import suppressed_frame
 
 #: Where the numbers come from, so the README can say it.
-SCORING_SOURCE = "analytics.simulation.scale_scores"
-SUPPRESSION_SOURCE = "survey.exports.statistics.suppress_small_groups"
+SCORING_SOURCE = "analytics.scoring.score_constructs"
+SUPPRESSION_SOURCE = "analytics.suppression.suppress_hierarchy"
 
 
-def scale_scores(
-    answers: pd.DataFrame, responses: pd.DataFrame, specs: Sequence[ConstructSpec]
-) -> pd.DataFrame:
+def scale_scores(answers: pd.DataFrame, specs: Sequence[ConstructSpec]) -> pd.DataFrame:
     """One row per response x construct: response, construct, score (NaN below half answered).
 
-    `answers` has response, item, value (NA when declined) and declined; `responses` has
-    response.
+    `answers` has response, item, value (NA when declined) and declined.
     """
-    return _scale_scores(answers, responses, specs)[["response", "construct", "score"]]
+    return score_constructs(answers, specs)[["response", "construct", "score"]]
 
 
-def suppress_small_groups(
-    table: pd.DataFrame, count: str, min_group_size: int, within: Sequence[str]
+def hidden_cells(
+    table: pd.DataFrame, node: str, parent: str, count: str, min_size: int
 ) -> pd.Series:
-    """Which rows to hide: primary suppression below `min_group_size`, then secondary.
-
-    Rows that share the values of `within` add up to a published total (a school's figure to its
-    arm's). When exactly one of them is hidden, its value could be recovered by subtraction, so
-    the smallest other row of the same total is hidden as well.
-    """
-    hidden = table[count] < min_group_size
-    if not within:
-        return hidden
-    for _, rows in table.groupby(list(within), sort=False, observed=True, dropna=False):
-        if int(hidden[rows.index].sum()) == 1 and len(rows) > 1:
-            visible = rows.index[~hidden[rows.index].to_numpy()]
-            smallest = table.loc[visible, count].astype(float).idxmin()
-            hidden[smallest] = True
-    return hidden
+    """Which rows to hide, primary and secondary, in a table whose rows add up to parents."""
+    return suppressed_frame(table, node, parent, count, min_size) != ""
 
 
 def combine_moments(n: np.ndarray, total: np.ndarray, squares: np.ndarray) -> tuple:
