@@ -47,10 +47,11 @@ def _register_blueprints(app: Flask) -> None:
     """Every feature's blueprint, listed here explicitly (no discovery)."""
     from survey import api
     from survey.auth.views import blueprint as auth
+    from survey.exports.views import blueprint as exports
     from survey.public.views import blueprint as public
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, auth, staff):
+    for blueprint in (public, auth, staff, exports):
         app.register_blueprint(blueprint)
 
     # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.

@@ -151,5 +151,9 @@ def codes(as_json: bool) -> None:
             click.echo(f"  {link.school:<24} {link.respondent_type:<7} {counts} ({link.round})")
 
 
+from survey.exports.cli import export  # noqa: E402 - each feature registers its command here
+
+main.add_command(export)
+
 if __name__ == "__main__":
     main()

@@ -31,7 +31,7 @@ from survey.exports.statfiles import StatFileWriter
 from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
 from survey.exports.tables import readable, table_columns
 from survey.exports.writers import CsvWriter, XlsxBook
-from survey.models import User
+from survey.models import Project, User
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class ExportResult:
     format: str
     responses: int
     files: tuple[str, ...]
+    created_on: dt.date
 
 
 class Batch:
@@ -97,14 +98,19 @@ class Batch:
 Sink = Callable[[Batch], None]
 
 
-def export_file_name(plan: ExportPlan, fmt: str, today: dt.date) -> str:
-    return f"trivsel-prosjekt-{plan.project.id}-{today.isoformat()}.{fmt}"
+def export_file_name(project: Project, fmt: str, today: dt.date) -> str:
+    return f"trivsel-prosjekt-{project.id}-{today.isoformat()}.{fmt}"
 
 
 def run_export(
-    session: Session, request: ExportRequest, fmt: str, out: Path, user: User | None = None
+    session: Session,
+    request: ExportRequest,
+    fmt: str,
+    out: Path,
+    user: User | None = None,
+    via: str = "web",
 ) -> ExportResult:
-    """Write the export to `out` and record it in the audit log."""
+    """Write the export to `out` and record it in the audit log (who, when, what, how)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     plan = build_plan(session, request)
@@ -120,12 +126,13 @@ def run_export(
         user=user,
         project_id=plan.project.id,
         format=fmt,
+        via=via,
         responses=responses,
         files=files,
         **request.describe(),
     )
     log.info("exported project %s as %s: %d responses", plan.project.id, fmt, responses)
-    return ExportResult(out, fmt, responses, tuple(files))
+    return ExportResult(out, fmt, responses, tuple(files), dt.datetime.now(dt.UTC).date())
 
 
 def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:

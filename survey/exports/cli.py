@@ -1,0 +1,57 @@
+"""`trivsel export`: the same export as the download page, for an operator on the server."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+
+from survey.exports.package import FORMATS
+from survey.models import RESPONDENT_TYPES
+
+
+@click.command(help="Export a project's data (the zip package, or one file) and log it.")
+@click.option("--project", "project_id", required=True, type=int, help="Project id.")
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--round", "round_ids", multiple=True, type=int, help="Round id (repeatable).")
+@click.option(
+    "--respondent-type",
+    "respondent_types",
+    multiple=True,
+    type=click.Choice(RESPONDENT_TYPES),
+    help="Respondent type (repeatable); all when not given.",
+)
+@click.option("--school-codes", is_flag=True, help="Replace school names with neutral codes.")
+@click.option("--free-text", is_flag=True, help="Include free-text answers (they may hold names).")
+def export(
+    project_id: int,
+    fmt: str,
+    out: Path,
+    round_ids: tuple[int, ...],
+    respondent_types: tuple[str, ...],
+    school_codes: bool,
+    free_text: bool,
+) -> None:
+    from survey.app import create_app
+    from survey.db import get_database
+    from survey.exports.package import run_export
+    from survey.exports.plan import ExportRequest
+
+    request = ExportRequest(
+        project_id=project_id,
+        round_ids=round_ids,
+        respondent_types=respondent_types,
+        school_codes_only=school_codes,
+        include_free_text=free_text,
+    )
+    app = create_app()
+    try:
+        with app.app_context(), get_database(app).session_scope() as session:
+            result = run_export(session, request, fmt, out, via=f"cli:{getpass.getuser()}")
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Wrote {result.path} ({result.responses} responses).")
+    if free_text:
+        click.echo("It holds free text, which may contain names: handle it accordingly.")

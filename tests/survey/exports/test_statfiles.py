@@ -1,0 +1,98 @@
+"""SPSS and Stata files read back with the values, labels and missing codes that went in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pyreadstat
+import pytest
+
+from survey.exports.variables import DECLINED_CODE
+
+ITEM = "e_trivsel_gleder_meg"
+QUESTION = "Jeg gleder meg til å gå på skolen om morgenen."
+
+
+def _csv(path):
+    return pd.read_csv(path)
+
+
+def test_spss_file_reads_back_with_values_labels_and_the_declared_missing_code(
+    small_project, export, tmp_path
+) -> None:
+    data, meta = pyreadstat.read_sav(export(small_project, "sav", tmp_path), user_missing=True)
+    assert len(data) == 28
+    assert meta.column_names_to_labels[ITEM] == QUESTION
+    assert meta.variable_value_labels[ITEM][DECLINED_CODE] == "Vil ikke svare"
+    assert meta.missing_ranges[ITEM] == [{"lo": DECLINED_CODE, "hi": DECLINED_CODE}]
+    assert (data[ITEM] == DECLINED_CODE).sum() == 4
+    assert set(data["school"].map(meta.variable_value_labels["school"])) == {
+        "Åsen skole",
+        "Bakken skole",
+    }
+
+
+def test_spss_treats_the_declined_answer_as_missing_not_as_a_number(
+    small_project, export, tmp_path
+) -> None:
+    data, _ = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    assert data[ITEM].isna().sum() == 4 + 4  # declined pupils, and parents who were not asked
+    assert data[ITEM].max() <= 5
+
+
+def test_spss_and_csv_hold_the_same_values(small_project, export, tmp_path) -> None:
+    spss, _ = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    table = _csv(export(small_project, "csv", tmp_path))
+    for name in ("response_id", "round", "grade", "e_trivsel_liker_skolen", "e_score_trivsel"):
+        pd.testing.assert_series_equal(
+            spss[name].astype(float), table[name].astype(float), check_names=False
+        )
+    assert list(spss["completed_on"].astype(str).unique()) == ["2026-10-05"]
+
+
+def test_stata_file_reads_back_with_values_labels_and_declined_as_extended_missing(
+    small_project, export, tmp_path
+) -> None:
+    data, meta = pyreadstat.read_dta(export(small_project, "dta", tmp_path), user_missing=True)
+    assert len(data) == 28
+    assert meta.column_names_to_labels[ITEM] == QUESTION
+    assert meta.missing_user_values[ITEM] == ["a"]
+    assert meta.variable_value_labels[ITEM]["a"] == "Vil ikke svare"
+    assert (data[ITEM] == "a").sum() == 4
+    assert meta.variable_value_labels["arm"] == {0: "comparison", 1: "intervention"}
+
+
+def test_stata_and_spss_agree_on_every_value(small_project, export, tmp_path) -> None:
+    stata, _ = pyreadstat.read_dta(export(small_project, "dta", tmp_path))
+    spss, _ = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    pd.testing.assert_frame_equal(
+        stata.drop(columns="completed_on"), spss.drop(columns="completed_on"), check_dtype=False
+    )
+    assert (stata["completed_on"].astype(str) == spss["completed_on"].astype(str)).all()
+
+
+def _r_with_haven() -> bool:
+    if shutil.which("Rscript") is None:
+        return False
+    found = subprocess.run(["Rscript", "-e", "library(haven)"], capture_output=True, check=False)
+    return found.returncode == 0
+
+
+def test_r_haven_reads_the_spss_file_with_labels_and_missing_values(
+    small_project, export, tmp_path
+) -> None:
+    if not _r_with_haven():
+        if os.environ.get("TRIVSEL_TEST_REQUIRE_R"):
+            pytest.fail("TRIVSEL_TEST_REQUIRE_R is set but Rscript with haven is missing")
+        pytest.skip("Rscript with haven is not installed")
+    path = export(small_project, "sav", tmp_path)
+    script = (
+        f'd <- haven::read_sav("{path}", user_na = TRUE); x <- d${ITEM}; '
+        'cat(nrow(d), sum(haven::is_tagged_na(x) | is.na(x)), attr(x, "label"), '
+        'names(attr(x, "labels"))[attr(x, "labels") == 99], attr(x, "na_values"), sep = "|")'
+    )
+    run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split("|") == ["28", "8", QUESTION, "Vil ikke svare", "99"]
