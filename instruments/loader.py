@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from instruments.errors import InstrumentError, Problem
+from instruments.metadata import Change, Translation
 from instruments.model import Construct, Instrument, Item, Scale, ScalePoint
 from instruments.validation import find_problems
 
@@ -141,6 +142,7 @@ def _build(data: Mapping[str, Any]) -> Instrument:
             label=construct["label"],
             direction=construct["direction"],
             description=construct.get("description"),
+            no_reverse_reason=construct.get("no_reverse_reason"),
         )
         for construct_id, construct in data["constructs"].items()
     }
@@ -166,6 +168,23 @@ def _build(data: Mapping[str, Any]) -> Instrument:
         scales=scales,
         constructs=constructs,
         items=items,
+        translations={
+            code: Translation(
+                language=code,
+                reviewed=status["reviewed"],
+                note=status.get("note"),
+                direction=status.get("direction", "ltr"),
+            )
+            for code, status in (data.get("translations") or {}).items()
+        },
+        changelog=tuple(
+            Change(
+                version=change["version"],
+                notes=tuple(change["notes"]),
+                reworded=tuple(change.get("reworded") or ()),
+            )
+            for change in data.get("changelog") or ()
+        ),
     )
 
 

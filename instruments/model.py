@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from instruments.metadata import Change, Translation, original_status, unreviewed_status
+
 RESPONDENT_TYPES: tuple[str, ...] = ("pupil", "parent", "staff")
 SCALE_KINDS: tuple[str, ...] = ("smileys", "agreement", "frequency", "yes_no")
 DIRECTIONS: tuple[str, ...] = ("higher_is_better", "higher_is_worse")
@@ -106,6 +108,8 @@ class Construct:
     label: Mapping[str, str]
     direction: str
     description: str | None
+    #: Why the construct has no reverse-keyed item, when it has none (e.g. knowing someone).
+    no_reverse_reason: str | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "label", self.label)
@@ -113,6 +117,10 @@ class Construct:
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher_is_better"
+
+    @property
+    def higher_is_worse(self) -> bool:
+        return self.direction == "higher_is_worse"
 
 
 @dataclass(frozen=True)
@@ -149,16 +157,37 @@ class Instrument:
     scales: Mapping[str, Scale]
     constructs: Mapping[str, Construct]
     items: tuple[Item, ...]
+    translations: Mapping[str, Translation] = FrozenMap()
+    changelog: tuple[Change, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "languages", tuple(self.languages))
         object.__setattr__(self, "items", tuple(self.items))
-        for name in ("title", "intro", "scales", "constructs"):
+        object.__setattr__(self, "changelog", tuple(self.changelog))
+        for name in ("title", "intro", "scales", "constructs", "translations"):
             _freeze(self, name, getattr(self, name))
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def translation(self, language: str) -> Translation:
+        """How far ``language``'s texts can be trusted.
+
+        A file without statuses counts its default language as the original and any other
+        language as not reviewed.
+        """
+        if language not in self.languages:
+            raise KeyError(f"instrument {self.id!r} is not written in {language!r}")
+        if language in self.translations:
+            return self.translations[language]
+        if not self.translations and language == self.default_language:
+            return original_status(language)
+        return unreviewed_status(language)
+
+    def change_in(self, version: int) -> Change | None:
+        """The changelog entry of ``version``, if the file has one."""
+        return next((change for change in self.changelog if change.version == version), None)
 
     @cached_property
     def _items_by_id(self) -> Mapping[str, Item]:
@@ -191,7 +220,34 @@ class Instrument:
         return self.scales[found.scale].has_value(value)
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON data in the file format, every default spelled out."""
+        """Plain JSON data in the file format, every default spelled out.
+
+        Keys added to the format later (translation status, changelog, a construct's
+        ``no_reverse_reason``) appear only when set, so versions frozen before they existed
+        keep their JSON and content hash.
+        """
+        data = self._core_json()
+        if self.translations:
+            data["translations"] = {
+                status.language: {
+                    "reviewed": status.reviewed,
+                    "note": status.note,
+                    "direction": status.direction,
+                }
+                for status in self.translations.values()
+            }
+        if self.changelog:
+            data["changelog"] = [
+                {"version": c.version, "notes": list(c.notes), "reworded": list(c.reworded)}
+                for c in self.changelog
+            ]
+        for construct in self.constructs.values():
+            if construct.no_reverse_reason is not None:
+                entry = data["constructs"][construct.id]
+                entry["no_reverse_reason"] = construct.no_reverse_reason
+        return data
+
+    def _core_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "version": self.version,

@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from instruments.metadata import TEXT_DIRECTIONS
 from instruments.model import DIRECTIONS, ITEM_KINDS, RESPONDENT_TYPES, SCALE_KINDS
 
 INSTRUMENT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -81,9 +82,17 @@ class Texts(fields.Field[dict[str, str]]):
 class NestedMapping(fields.Field[dict[str, dict[str, Any]]]):
     """A mapping from id to an entry loaded with ``schema``; errors are keyed by id."""
 
-    def __init__(self, schema: type[Schema], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        schema: type[Schema],
+        key: re.Pattern[str] = KEY_ID,
+        key_rule: str = ID_RULE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.schema_class = schema
+        self.key_pattern = key
+        self.key_rule = key_rule
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
@@ -94,7 +103,7 @@ class NestedMapping(fields.Field[dict[str, dict[str, Any]]]):
         errors: dict[str, Any] = {}
         for key, entry in value.items():
             try:
-                check_slug(key, KEY_ID, ID_RULE)
+                check_slug(key, self.key_pattern, self.key_rule)
                 loaded[key] = self.schema_class().load(entry)
             except ValidationError as error:
                 errors[str(key)] = error.messages
@@ -128,12 +137,35 @@ class ScaleSchema(Schema):
     decline = Texts(load_default=None, allow_none=True)
 
 
+def _optional_text() -> fields.String:
+    return fields.String(
+        load_default=None, allow_none=True, error_messages={"invalid": "must be text"}
+    )
+
+
 class ConstructSchema(Schema):
     label = Texts(required=True)
     direction = _word(DIRECTIONS, "direction", required=True)
-    description = fields.String(
-        load_default=None, allow_none=True, error_messages={"invalid": "must be text"}
+    description = _optional_text()
+    no_reverse_reason = _optional_text()
+
+
+class TranslationSchema(Schema):
+    reviewed = StrictBoolean(required=True)
+    note = _optional_text()
+    direction = _word(TEXT_DIRECTIONS, "text direction", load_default="ltr")
+
+
+class ChangeSchema(Schema):
+    version = _whole_number(
+        required=True, validate=validate.Range(min=1, error="must be 1 or more")
     )
+    notes = fields.List(
+        fields.String(error_messages={"invalid": "must be text"}),
+        required=True,
+        validate=validate.Length(min=1, error="must list at least one change"),
+    )
+    reworded = fields.List(Slug(KEY_ID, ID_RULE), load_default=list)
 
 
 class ItemSchema(Schema):
@@ -162,3 +194,7 @@ class InstrumentSchema(Schema):
     scales = NestedMapping(ScaleSchema, required=True)
     constructs = NestedMapping(ConstructSchema, required=True)
     items = fields.List(fields.Nested(ItemSchema), required=True)
+    translations = NestedMapping(
+        TranslationSchema, LANGUAGE_CODE, "use a code like nb, nn or en", load_default=None
+    )
+    changelog = fields.List(fields.Nested(ChangeSchema), load_default=None)

@@ -14,6 +14,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from instruments.errors import Problem
+from instruments.metadata_checks import check_changelog, check_translations
 from instruments.schema import LANGUAGE_CODE, InstrumentSchema
 
 _SECTIONS = ("scales", "constructs", "items")
@@ -72,6 +73,8 @@ def find_problems(data: Any, source: str, *, authored: bool = True) -> list[Prob
     _check_scales(report, languages)
     _check_constructs(report, languages, authored=authored)
     _check_items(report, languages, authored=authored)
+    check_translations(report, languages, authored=authored)
+    check_changelog(report, authored=authored)
     return report.problems
 
 
