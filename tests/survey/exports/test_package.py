@@ -1,0 +1,106 @@
+"""The zip package: every file, a README that explains, and only what the user may have."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pandas as pd
+
+from tests.survey.exports.conftest import audit_events, unzip
+
+EXPECTED_FILES = {
+    "README.md",
+    "aggregates.csv",
+    "codebook.html",
+    "codebook.json",
+    "codebook_ddi.xml",
+    "data_long.csv",
+    "data_wide.csv",
+    "data_wide.dta",
+    "data_wide.sav",
+    "data_wide.xlsx",
+    "trend_model.R",
+    "trend_model.py",
+}
+
+
+def test_the_package_holds_data_codebooks_readme_and_scripts(
+    small_project, export, tmp_path
+) -> None:
+    with zipfile.ZipFile(export(small_project, "zip", tmp_path)) as zf:
+        assert set(zf.namelist()) == EXPECTED_FILES
+
+
+def test_long_and_wide_data_hold_the_same_answers(small_project, export, tmp_path) -> None:
+    folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
+    wide = pd.read_csv(folder / "data_wide.csv")
+    long = pd.read_csv(folder / "data_long.csv")
+    assert len(wide) == 28
+    assert len(long) == 24 * 3 + 4  # pupils answer three items, parents one (no free text)
+    liked = long[long["variable"] == "e_trivsel_liker_skolen"].set_index("response_id")["value"]
+    assert (wide.set_index("response_id").loc[liked.index, "e_trivsel_liker_skolen"] == liked).all()
+    assert long["is_declined"].sum() == 4
+
+
+def test_the_codebook_documents_question_construct_keying_version_and_rounds(
+    small_project, export, tmp_path
+) -> None:
+    folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
+    variables = {
+        v["name"]: v for v in json.loads((folder / "codebook.json").read_text())["variables"]
+    }
+    item = variables["e_trivsel_liker_skolen"]["item"]
+    assert item["question"]["nb"] == "Jeg liker å være på skolen."
+    assert len(item["question"]) > 1
+    assert (item["construct"], item["direction"], item["reverse_keyed"]) == (
+        "trivsel",
+        "higher_is_better",
+        False,
+    )
+    assert item["rounds"] == ["Høst 2026", "Vår 2027"]
+    assert item["instrument_versions"][0].startswith("pupil-5-7 v")
+
+
+def test_the_readme_explains_design_suppression_scores_and_has_no_free_text(
+    small_project, export, tmp_path
+) -> None:
+    readme = (
+        unzip(export(small_project, "zip", tmp_path), tmp_path / "p") / "README.md"
+    ).read_text()
+    assert "Høst 2026" in readme and "færre enn\n5 respondenter" in readme
+    assert "halvparten" in readme or "half" in readme
+    assert "Fritekstsvar er ikke med" in readme
+
+
+def test_free_text_comes_with_a_warning_in_the_readme(small_project, export, tmp_path) -> None:
+    folder = unzip(export(small_project, "zip", tmp_path, include_free_text=True), tmp_path / "p")
+    assert "Advarsel: fritekst" in (folder / "README.md").read_text()
+    texts = pd.read_csv(folder / "data_long.csv")["text"].dropna()
+    assert set(texts) == {"Fin skole."}
+
+
+def test_school_names_can_be_replaced_by_codes(small_project, export, tmp_path) -> None:
+    folder = unzip(export(small_project, "zip", tmp_path, school_codes_only=True), tmp_path / "p")
+    for name in ("data_wide.csv", "data_long.csv", "aggregates.csv", "codebook.json"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "Åsen skole" not in text and "Bakken skole" not in text, name
+    assert set(pd.read_csv(folder / "data_wide.csv")["school"]) == {"S01", "S02"}
+
+
+def test_aggregates_hide_groups_below_the_minimum_size(small_project, export, tmp_path) -> None:
+    folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
+    table = pd.read_csv(folder / "aggregates.csv")
+    parents = table[table["respondent_type"] == "parent"]
+    assert parents["suppressed"].all() and parents["mean"].isna().all()  # one parent per school
+    pupils = table[(table["respondent_type"] == "pupil") & (table["school"] != "(alle)")]
+    assert not pupils["suppressed"].any() and (pupils["n"] >= 5).all()
+
+
+def test_every_export_is_written_to_the_audit_log(small_project, export, session, tmp_path) -> None:
+    export(small_project, "csv", tmp_path, respondent_types=("pupil",))
+    export(small_project, "sav", tmp_path)
+    events = audit_events(session, small_project)
+    assert [e.details["format"] for e in events] == ["csv", "sav"]
+    assert events[0].details["respondent_types"] == ["pupil"]
+    assert events[0].details["responses"] == 24 and events[0].actor == "system"
