@@ -1,0 +1,79 @@
+"""The package's R and Python scripts run and reproduce the analytics trend estimate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analytics.trend import fit_trend
+from survey.demo.loader import load_demo
+from tests.conftest import TEST_SECRET_KEY
+from tests.survey.exports.conftest import unzip
+
+NOW = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
+SCORE = "e_score_konflikt"
+TERM = "round4:treated"  #: the difference in change from round 1 to round 4 between the arms
+
+
+@pytest.fixture
+def demo_package(session, export, tmp_path):
+    load_demo(session, TEST_SECRET_KEY, now=NOW)
+    from survey.models import Project
+
+    project = session.query(Project).one()
+    return unzip(export(project, "zip", tmp_path), tmp_path / "package")
+
+
+def _analytics_did(folder) -> float:
+    data = pd.read_csv(folder / "data_wide.csv")
+    pupils = data[data["respondent_type"] == "pupil"].rename(columns={SCORE: "score"})
+    result = fit_trend(pupils, outcome="score", round="round", school="school", group="group")
+    return float(result.did("4")["estimate"])
+
+
+def _estimate(folder, name: str) -> float:
+    table = pd.read_csv(folder / name)
+    return float(table.set_index("term").loc[TERM, "estimate"])
+
+
+def test_the_python_script_reproduces_the_analytics_estimate(demo_package) -> None:
+    subprocess.run(
+        [sys.executable, "trend_model.py", SCORE, "pupil"],
+        cwd=demo_package,
+        check=True,
+        capture_output=True,
+    )
+    assert _estimate(demo_package, "trend_estimates_python.csv") == pytest.approx(
+        _analytics_did(demo_package), abs=1e-3
+    )
+
+
+def _r_ready() -> bool:
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(
+        ["Rscript", "-e", "library(haven); library(lme4)"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def test_the_r_script_reproduces_the_analytics_estimate(demo_package) -> None:
+    if not _r_ready():
+        if os.environ.get("TRIVSEL_TEST_REQUIRE_R"):
+            pytest.fail("TRIVSEL_TEST_REQUIRE_R is set but Rscript with haven and lme4 is missing")
+        pytest.skip("Rscript with haven and lme4 is not installed")
+    subprocess.run(
+        ["Rscript", "trend_model.R", SCORE, "pupil"],
+        cwd=demo_package,
+        check=True,
+        capture_output=True,
+    )
+    assert _estimate(demo_package, "trend_estimates_R.csv") == pytest.approx(
+        _analytics_did(demo_package), abs=1e-3
+    )

@@ -1,0 +1,91 @@
+"""The download page: evaluators and leads export, others cannot; free text needs a right."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from survey.accounts.operations import create_user
+from tests.survey.exports.conftest import audit_events
+
+PASSWORD = "a-long-enough-password"
+
+
+@pytest.fixture
+def log_in(client, session):
+    def log_in(role, project, can_export_free_text=False, schools=()):
+        user = create_user(
+            session,
+            f"{role}@skole.no",
+            role,
+            PASSWORD,
+            [project] if role != "school_contact" else [],
+            schools,
+        )
+        user.can_export_free_text = can_export_free_text
+        session.flush()
+        with client.session_transaction() as browser:
+            browser["user_id"] = user.id
+        return user
+
+    return log_in
+
+
+def _url(project) -> str:
+    return f"/staff/projects/{project.id}/export/"
+
+
+def test_an_evaluator_sees_the_download_page_with_rounds(client, small_project, log_in) -> None:
+    log_in("evaluator", small_project)
+    page = client.get(_url(small_project))
+    assert page.status_code == 200
+    assert "Høst 2026" in page.text and 'name="free_text"' not in page.text
+
+
+def test_an_evaluator_downloads_the_package_and_it_is_logged(
+    post_form, small_project, log_in, session
+) -> None:
+    user = log_in("evaluator", small_project)
+    reply = post_form(_url(small_project), {"format": "zip", "respondent_types": "pupil"})
+    assert reply.status_code == 200
+    assert reply.headers["Content-Disposition"].startswith("attachment; filename=trivsel-prosjekt")
+    body = reply.data
+    reply.close()  # closes the streamed file, which the view then deletes
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        assert "data_wide.sav" in zf.namelist()
+    [event] = audit_events(session, small_project)
+    assert (event.user_id, event.details["via"], event.details["format"]) == (user.id, "web", "zip")
+
+
+def test_a_school_contact_may_not_export_raw_data(client, post_form, small_project, log_in) -> None:
+    log_in("school_contact", small_project, schools=[small_project.schools[0]])
+    assert client.get(_url(small_project)).status_code == 403
+    assert post_form(_url(small_project), {"format": "csv"}).status_code == 403
+
+
+def test_free_text_is_refused_without_the_right(post_form, small_project, log_in, session) -> None:
+    log_in("project_lead", small_project)
+    reply = post_form(_url(small_project), {"format": "zip", "free_text": "on"})
+    assert reply.status_code == 422
+    assert "rett til å eksportere fritekst" in reply.text
+    assert audit_events(session, small_project) == []
+
+
+def test_free_text_is_offered_to_a_user_with_the_right(client, small_project, log_in) -> None:
+    log_in("evaluator", small_project, can_export_free_text=True)
+    page = client.get(_url(small_project))
+    assert 'name="free_text"' in page.text and "personopplysninger" in page.text
+
+
+def test_an_unknown_format_gives_the_form_again(post_form, small_project, log_in) -> None:
+    log_in("evaluator", small_project)
+    reply = post_form(_url(small_project), {"format": "exe"})
+    assert reply.status_code == 422
+    assert "Eksporten ble ikke laget" in reply.text
+
+
+def test_another_projects_evaluator_gets_a_404(client, small_project, make_project, log_in) -> None:
+    log_in("evaluator", make_project())
+    assert client.get(_url(small_project)).status_code == 404
