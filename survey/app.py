@@ -48,10 +48,11 @@ def _register_blueprints(app: Flask) -> None:
     from survey import api
     from survey.auth.views import blueprint as auth
     from survey.exports.views import blueprint as exports
+    from survey.printable.views import blueprint as printable
     from survey.public.views import blueprint as public
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, auth, staff, exports):
+    for blueprint in (public, auth, staff, exports, printable):
         app.register_blueprint(blueprint)
 
     # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.

@@ -1,0 +1,1 @@
+"""Printable questionnaires: every instrument version in every language, as schools show parents."""
