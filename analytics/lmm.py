@@ -172,36 +172,13 @@ class CellEngine:
         n, p = self.design.n, self.design.p
         return solution.quadratic / (n - p if reml else n)
 
-    def extended_solve(self, ratios: np.ndarray) -> Solution:
-        """As `solve`, but a ratio may be slightly negative, as long as V stays positive
-        definite: the likelihood's smooth continuation past a zero variance, which the
-        degrees of freedom need at a boundary fit. Uses |I + R A| and LU instead of Cholesky.
-        """
-        p = self.design.p
-        r = np.asarray(ratios, dtype=float)[self.term_of_position]
-        system = self.eye + r[:, None] * self.zdz
-        sign, logdet = np.linalg.slogdet(system)
-        if np.any(sign <= 0):
-            raise np.linalg.LinAlgError("the covariance is not positive definite")
-        inner = np.linalg.solve(system, r[None, :, None] * self.zdxy)
-        cross = self.xy_dxy - np.einsum("sqi,sqj->ij", self.zdxy, inner)
-        cross = 0.5 * (cross + cross.T)
-        xtvx = cross[:p, :p]
-        beta = np.linalg.solve(xtvx, cross[:p, p])
-        quadratic = float(cross[p, p] - cross[:p, p] @ beta + self.within_ss)
-        sign_x, logdet_x = np.linalg.slogdet(xtvx)
-        if sign_x <= 0:
-            raise np.linalg.LinAlgError("X'V^-1X is not positive definite")
-        return Solution(r, beta, xtvx, quadratic, float(logdet.sum()), float(logdet_x))
-
     def full_deviance(self, variances: np.ndarray, reml: bool = True) -> float:
-        """-2 log-likelihood at given variances (one per term, then the residual); a term's
-        variance may dip below zero as far as V stays positive definite."""
+        """-2 log-likelihood at given variances (one per term, then the residual)."""
         sigma2 = float(variances[-1])
-        if sigma2 <= 0:
+        if sigma2 <= 0 or np.any(np.asarray(variances) < 0):
             return np.inf
         try:
-            s = self.extended_solve(np.asarray(variances[:-1]) / sigma2)
+            s = self.solve(np.asarray(variances[:-1]) / sigma2)
         except np.linalg.LinAlgError:
             return np.inf
         n, p = self.design.n, self.design.p
@@ -209,12 +186,6 @@ class CellEngine:
         if reml:
             return core + s.logdet_x - p * np.log(sigma2) + (n - p) * LOG_2PI
         return core + n * LOG_2PI
-
-    def beta_covariance(self, variances: np.ndarray) -> np.ndarray:
-        """Covariance of the GLS fixed effects, (X'V^-1X)^-1, at given variances."""
-        sigma2 = float(variances[-1])
-        s = self.extended_solve(np.asarray(variances[:-1]) / sigma2)
-        return sigma2 * np.linalg.inv(s.xtvx)
 
 
 def _positions(design: CellDesign) -> tuple[list[np.ndarray], np.ndarray]:

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analytics.lmm_fit import MixedFit, fit_mixed, satterthwaite
+from analytics.lmm_fit import MixedFit, fit_mixed
+from analytics.lmm_information import satterthwaite
 from analytics.power import minimum_detectable_effect, planned_did_mde
 from analytics.suppression import check_min_group_size
 from analytics.trend_design import NO_ARM, InsufficientDataError, TrendData, prepare_trend
@@ -56,11 +57,11 @@ def fit_trend(
     if engine == "statsmodels":
         from analytics.lmm_statsmodels import fit_statsmodels
 
-        fit, cell_engine = fit_statsmodels(prepared)
+        fit, _ = fit_statsmodels(prepared)
     else:
-        fit, cell_engine = fit_mixed(prepared.design)
+        fit, _ = fit_mixed(prepared.design)
     rows, contrasts = _contrast_rows(prepared, fit)
-    se, df = satterthwaite(cell_engine, fit, contrasts)
+    se, df = satterthwaite(prepared.design, fit.variances, contrasts)
     estimates = contrasts @ fit.beta
     table = _inference(rows, estimates, se, df, alpha)
     counts = _counts(prepared)
@@ -89,7 +90,9 @@ def fit_trend(
         marginal_means=table[table["kind"] == "mean"].drop(columns="kind"),
         changes=table[table["kind"] == "change"].drop(columns="kind"),
         contrasts=table[table["kind"] == "did"].drop(columns=["kind", "arm"]),
-        coefficients=table[table["kind"] == "coefficient"].drop(columns=["kind", "arm", "round"]),
+        coefficients=table[table["kind"] == "coefficient"]
+        .drop(columns=["kind", "round"])
+        .rename(columns={"arm": "term"}),
         variance_components=components,
         counts=counts,
         n=fit.n,
@@ -159,8 +162,6 @@ def _inference(
     table["ci_high"] = estimates + quantile * se
     table["p_value"] = 2 * stats.t.sf(np.abs(estimates / se), df)
     table.loc[~np.isfinite(estimates), ["se", "df", "ci_low", "ci_high", "p_value"]] = np.nan
-    coefficient = table["kind"] == "coefficient"
-    table.loc[coefficient, "term"] = table.loc[coefficient, "arm"]
     table["suppressed"] = False
     return table.reset_index(drop=True)
 
