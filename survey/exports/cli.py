@@ -34,7 +34,7 @@ def export(
     school_codes: bool,
     free_text: bool,
 ) -> None:
-    from survey.app import create_app
+    from survey.commands import command_app
     from survey.db import get_database
     from survey.exports.package import run_export
     from survey.exports.plan import ExportRequest
@@ -46,7 +46,7 @@ def export(
         school_codes_only=school_codes,
         include_free_text=free_text,
     )
-    app = create_app()
+    app = command_app()
     try:
         with app.app_context(), get_database(app).session_scope() as session:
             result = run_export(session, request, fmt, out, via=f"cli:{getpass.getuser()}")
