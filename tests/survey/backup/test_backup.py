@@ -14,8 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from survey.backup.operations import BackupError, restore
-from survey.db import make_engine
 from survey.cli import main
+from survey.db import make_engine
 
 SECRET = "backup-test-secret-key-long-enough-for-hmac"
 
