@@ -86,3 +86,25 @@ def test_an_unknown_page_is_a_friendly_404(client) -> None:
     page = client.get("/no/such/page")
     assert page.status_code == 404
     assert "fant ikke siden" in page.text
+
+
+def test_too_many_wrong_passwords_lock_the_account_for_a_while(post_form, make_user) -> None:
+    make_user("leder@skole.no")
+    for _ in range(10):
+        assert (
+            post_form("/login/", {"email": "leder@skole.no", "password": "guess"}).status_code
+            == 422
+        )
+    page = post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
+    assert page.status_code == 429
+    assert "For mange forsøk" in page.text
+
+
+def test_throttling_one_account_leaves_others_alone(post_form, make_user) -> None:
+    make_user("leder@skole.no")
+    make_user("annen@skole.no")
+    for _ in range(10):
+        post_form("/login/", {"email": "leder@skole.no", "password": "guess"})
+    assert (
+        post_form("/login/", {"email": "annen@skole.no", "password": PASSWORD}).status_code == 302
+    )
