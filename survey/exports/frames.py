@@ -7,7 +7,7 @@ since 1970-01-01. Each writer turns that into its own representation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -53,10 +53,10 @@ class ChunkShaper:
         self.variable_of_key.update({key: self.names[i] for key, i in self.item_column.items()})
 
     def responses(self, chunk: Chunk) -> pd.DataFrame:
-        return pd.DataFrame(chunk.responses, columns=list(RESPONSE_COLUMNS))
+        return _columns(chunk.responses, RESPONSE_COLUMNS)
 
     def answers(self, chunk: Chunk, responses: pd.DataFrame) -> pd.DataFrame:
-        answers = pd.DataFrame(chunk.answers, columns=list(ANSWER_COLUMNS))
+        answers = _columns(chunk.answers, ANSWER_COLUMNS)
         kinds = pd.Series(responses["respondent_type"].to_numpy(), index=responses["response_id"])
         answers["respondent_type"] = answers["response_id"].map(kinds)
         answers["key"] = answers["respondent_type"] + "|" + answers["item_id"]
@@ -156,6 +156,13 @@ class ChunkShaper:
         order = answers["key"].map(self.item_column).fillna(len(self.names))
         frame["_order"] = order.to_numpy()
         return frame.sort_values(["response_id", "_order"], kind="stable").drop(columns="_order")
+
+
+def _columns(rows: Sequence[Sequence[object]], names: Sequence[str]) -> pd.DataFrame:
+    """Rows to a frame column by column (much faster than row by row for database rows)."""
+    if not rows:
+        return pd.DataFrame({name: [] for name in names})
+    return pd.DataFrame(dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)))
 
 
 def _days_since_epoch(dates: pd.Series) -> pd.Series:
