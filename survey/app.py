@@ -50,11 +50,13 @@ def _register_blueprints(app: Flask) -> None:
     from survey.exports.views import blueprint as exports
     from survey.printable.views import blueprint as printable
     from survey.public.views import blueprint as public
+    from survey.pupil.api import blueprint as pupil_api
+    from survey.pupil.views import blueprint as pupil
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, auth, staff, exports, printable):
+    for blueprint in (public, pupil, auth, staff, exports, printable):
         app.register_blueprint(blueprint)
 
     # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.
-    api_blueprints: list = []
+    api_blueprints: list = [pupil_api]
     api.init_app(app, api_blueprints)

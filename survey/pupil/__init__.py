@@ -1,0 +1,1 @@
+"""The pupil survey on a shared school tablet: class code, language, one question per screen."""

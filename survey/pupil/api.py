@@ -1,0 +1,102 @@
+"""The tablet's JSON calls: save one answer, submit the response. Session + CSRF header.
+
+Both are idempotent (keyed by the tablet's response id and the item), so the tablet may retry
+a queued call as often as the network makes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from flask import current_app
+from flask_smorest import Blueprint, abort
+
+from survey.clock import today_in_norway
+from survey.db import db_session
+from survey.pupil import operations, queries
+from survey.pupil.schemas import (
+    AnswerBody,
+    AnswerPath,
+    ResponseBody,
+    ResponsePath,
+    SavedAnswer,
+    SubmittedResponse,
+)
+from survey.responses.operations import AnswerError
+
+blueprint = Blueprint(
+    "pupil_api",
+    __name__,
+    url_prefix="/api/v1/pupil",
+    description="The pupil tablet saves each answer as it is given, then submits once.",
+)
+
+
+def _class_of(body: dict[str, Any]) -> queries.PupilClass:
+    access_id = queries.access_id_from_token(current_app.config["SECRET_KEY"], body["class_token"])
+    found = queries.open_class(db_session(), access_id)
+    if found is None:
+        _unprocessable("class_token", "The class is unknown or its round is not open.")
+    return found
+
+
+def _unprocessable(field: str, message: str) -> NoReturn:
+    abort(422, messages={"json": {field: [message]}})
+
+
+def _field_of(error: AnswerError) -> str:
+    message = str(error)
+    if "unknown item" in message:
+        return "item_id"
+    if "not available" in message:
+        return "language"
+    if "another class" in message or "round" in message:
+        return "class_token"
+    return "value"
+
+
+@blueprint.route("/responses/<client_id>/answers/<item_id>", methods=["PUT"])
+@blueprint.arguments(AnswerPath, location="path")
+@blueprint.arguments(AnswerBody)
+@blueprint.response(200, SavedAnswer)
+def save_answer(
+    path: dict[str, str], body: dict[str, Any], client_id: str, item_id: str
+) -> dict[str, Any]:
+    """Save or replace the answer to one item (the same call twice stores it once)."""
+    pupil_class = _class_of(body)
+    try:
+        operations.save_pupil_answer(
+            db_session(),
+            pupil_class.access,
+            path["client_id"],
+            body["language"],
+            path["item_id"],
+            value=body["value"],
+            text=body["text"],
+            declined=body["declined"],
+        )
+    except AnswerError as error:
+        _unprocessable(_field_of(error), str(error))
+    return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
+
+
+@blueprint.route("/responses/<client_id>/submit", methods=["POST"])
+@blueprint.arguments(ResponsePath, location="path")
+@blueprint.arguments(ResponseBody)
+@blueprint.response(200, SubmittedResponse)
+def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
+    """Submit the response: its day of completion is kept, never the time."""
+    pupil_class = _class_of(body)
+    try:
+        response = operations.submit_pupil_response(
+            db_session(), pupil_class.access, path["client_id"], body["language"], today_in_norway()
+        )
+    except AnswerError as error:
+        _unprocessable(_field_of(error), str(error))
+    return {"client_id": path["client_id"], "status": response.status}
+
+
+@blueprint.after_request
+def never_cache(response: Any) -> Any:
+    response.headers["Cache-Control"] = "no-store"
+    return response

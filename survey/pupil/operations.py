@@ -1,0 +1,68 @@
+"""Writes for the pupil flow, through the shared answer path. Only flush, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.orm import Session
+
+from survey.models import AccessCode, Answer, Response
+from survey.responses.operations import (
+    AnswerError,
+    Respondent,
+    complete_response,
+    save_answer,
+    start_response,
+)
+
+
+def respondent_of(access: AccessCode) -> Respondent:
+    """A pupil of the code's class: the response keeps round, school and class, not the code."""
+    return Respondent(access.round_id, access.school_id, access.group_id, "pupil")
+
+
+def start_form_response(session: Session, access: AccessCode, language: str) -> Response:
+    """A response for the no-JavaScript form; the server makes its client id."""
+    return start_response(session, uuid.uuid4().hex, respondent_of(access), language)
+
+
+def save_pupil_answer(
+    session: Session,
+    access: AccessCode,
+    client_id: str,
+    language: str,
+    item_id: str,
+    *,
+    value: int | None = None,
+    text: str | None = None,
+    declined: bool = False,
+) -> Answer:
+    """Save one answer from the tablet; the response is made by the first answer it sends."""
+    response = start_response(session, client_id, respondent_of(access), language)
+    return save_answer(session, response, item_id, value=value, text=text, declined=declined)
+
+
+def submit_pupil_response(
+    session: Session, access: AccessCode, client_id: str, language: str, today: dt.date
+) -> Response:
+    """Submit once; a second tap or a retried request changes nothing."""
+    response = start_response(session, client_id, respondent_of(access), language)
+    return complete_response(session, response, today)
+
+
+def save_form_choice(
+    session: Session, response: Response, item_id: str, choice: str | None, text: str | None
+) -> Answer | None:
+    """Save what the no-JavaScript form sent: a scale value, "declined", a text, or nothing."""
+    if choice == "declined":
+        return save_answer(session, response, item_id, declined=True)
+    if choice:
+        try:
+            value = int(choice)
+        except ValueError:
+            raise AnswerError(f"{choice!r} is not a value of item {item_id!r}") from None
+        return save_answer(session, response, item_id, value=value)
+    if text and text.strip():
+        return save_answer(session, response, item_id, text=text.strip())
+    return None

@@ -1,0 +1,186 @@
+/* Trivsel pupil tablet: every screen after the intro, drawn from data the page brought along.
+ *
+ * The questions come once, with the page; moving between them asks nothing of the server.
+ * The markup of each screen is in <template> elements, already translated by the server.
+ */
+(function () {
+  "use strict";
+
+  var store = window.Trivsel.store;
+  var speech = window.Trivsel.speech;
+  var dataBlock = document.getElementById("survey-data");
+  var root = document.getElementById("screen");
+  if (!dataBlock || !root) return;
+
+  var data = JSON.parse(dataBlock.textContent);
+  var items = data.items;
+  var intro = root.firstElementChild.cloneNode(true);
+  var baseTitle = document.title;
+  var current = null;
+  var lastClientId = null;
+
+  function template(id) {
+    return document.getElementById(id).content.firstElementChild.cloneNode(true);
+  }
+
+  function fill(screen, name, text) {
+    var element = screen.querySelector('[data-fill="' + name + '"]');
+    if (!element) return null;
+    element.textContent = text || "";
+    element.hidden = !text;
+    return element;
+  }
+
+  function render(screen, title) {
+    speech.stop();
+    root.replaceChildren(screen);
+    document.title = title ? title + " – " + baseTitle : baseTitle;
+    speech.refresh(root);
+    var heading = screen.querySelector("h1");
+    if (heading) heading.focus();
+    window.scrollTo(0, 0);
+  }
+
+  function remember() {
+    store.setCurrent(current);
+  }
+
+  function begin() {
+    current = {
+      clientId: store.newClientId(), classToken: data.classToken, instrument: data.instrument,
+      lang: data.lang, index: 0, answers: {}
+    };
+    show(0);
+  }
+
+  function show(index) {
+    current.index = Math.max(0, Math.min(index, items.length));
+    remember();
+    if (current.index < items.length) showQuestion(current.index);
+    else showFinish();
+  }
+
+  function progressText(screen, number) {
+    var bar = screen.querySelector("progress");
+    bar.max = items.length;
+    bar.value = number;
+    var label = screen.querySelector('[data-fill="progress"]');
+    label.textContent = label.getAttribute("data-pattern")
+      .replace("{number}", number).replace("{total}", items.length);
+    return label.textContent;
+  }
+
+  function showQuestion(index) {
+    var item = items[index];
+    var screen = template("tpl-question");
+    var title = progressText(screen, index + 1);
+    fill(screen, "text", item.text);
+    fill(screen, "help", item.help);
+    var slot = screen.querySelector("[data-slot]");
+    var answer = current.answers[item.id] || {};
+    if (item.kind === "text") {
+      var box = template("tpl-text");
+      slot.replaceChildren(box);
+      var area = box.querySelector("textarea");
+      area.value = answer.text || "";
+      area.addEventListener("change", function () { saveText(item, area.value); });
+    } else {
+      slot.replaceChildren(template("tpl-scale-" + item.scale));
+      var chosen = answer.declined ? "declined" : String(answer.value);
+      slot.querySelectorAll('input[type="radio"]').forEach(function (input) {
+        input.checked = input.value === chosen;
+        input.addEventListener("change", function () { choose(item, input.value); });
+      });
+    }
+    screen.querySelector('[data-nav="back"]').hidden = index === 0;
+    render(screen, title);
+  }
+
+  function choose(item, value) {
+    var answer = value === "declined" ? { declined: true } : { value: parseInt(value, 10) };
+    current.answers[item.id] = answer;
+    remember();
+    store.saveAnswer(current, item.id, answer);
+  }
+
+  function saveText(item, text) {
+    var trimmed = text.trim();
+    var before = (current.answers[item.id] || {}).text || "";
+    if (!trimmed || trimmed === before) return;
+    current.answers[item.id] = { text: trimmed };
+    remember();
+    store.saveAnswer(current, item.id, { text: trimmed });
+  }
+
+  function showFinish() {
+    render(template("tpl-finish"));
+  }
+
+  function submit(button) {
+    if (!current || button.disabled) return;
+    button.disabled = true;
+    store.submit(current);
+    lastClientId = current.clientId;
+    current = null;
+    store.setCurrent(null);
+    showThanks();
+  }
+
+  function showThanks() {
+    render(template("tpl-thanks"));
+    updateThanks();
+  }
+
+  function updateThanks(status) {
+    var screen = root.querySelector("[data-thanks]");
+    if (!screen || !lastClientId) return;
+    var state = store.isSent(lastClientId) ? "sent" : (status && status.failing ? "waiting" : "sending");
+    screen.querySelectorAll("[data-status]").forEach(function (line) {
+      line.hidden = line.getAttribute("data-status") !== state;
+    });
+  }
+
+  function showIntro() {
+    lastClientId = null;
+    render(intro.cloneNode(true));
+  }
+
+  root.addEventListener("submit", function (event) {
+    if (event.target.matches("[data-start]")) {
+      event.preventDefault();
+      begin();
+    }
+  });
+
+  root.addEventListener("click", function (event) {
+    var control = event.target.closest("[data-nav]");
+    if (!control) return;
+    event.preventDefault();
+    var action = control.getAttribute("data-nav");
+    if (action === "next") {
+      var area = root.querySelector("textarea");
+      if (area && current) saveText(items[current.index], area.value);
+      show(current.index + 1);
+    } else if (action === "back") {
+      show(current.index - 1);
+    } else if (action === "submit") {
+      submit(control);
+    } else if (action === "next-pupil") {
+      showIntro();
+    }
+  });
+
+  var status = document.querySelector("[data-sync-status]");
+  store.onChange(function (change) {
+    if (status) status.hidden = !(change.failing && change.pending > 0);
+    updateThanks(change);
+  });
+
+  var saved = store.current();
+  if (saved && saved.classToken === data.classToken && saved.instrument === data.instrument) {
+    current = saved;
+    show(saved.index);
+  } else if (saved) {
+    store.setCurrent(null);  /* another class's pupil: what was unsent is still in the outbox */
+  }
+})();

@@ -1,0 +1,126 @@
+"""Helpers for the pupil browser tests: a class with an open round, and the steps a pupil takes.
+
+Each test makes its own project, round and class, so the database checks see only its pupils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from instruments import Instrument, bundled_instrument, instrument_from_json
+from survey.models import Group, Project, Response, Round, School
+from survey.rounds.operations import create_class_codes, freeze_instrument, set_round_instrument
+from survey.rounds.queries import open_class_codes
+from tests.conftest import TEST_SECRET_KEY
+from tests.survey.pupil.conftest import TWO_LANGUAGES
+
+BOKMAAL = bundled_instrument("pupil-5-7", 1)
+
+
+def arabic_instrument() -> Instrument:
+    """The test instrument with Arabic text (the translated item bank is not in main yet)."""
+    return instrument_from_json({**TWO_LANGUAGES, "id": "pupil-browser"})
+
+
+def open_class(seed: Any, instrument: Instrument = BOKMAAL) -> tuple[str, int]:
+    """A new project with one open round asking `instrument`: (class code, round id)."""
+    name = f"Nettbrett {uuid.uuid4().hex[:8]}"
+    with seed() as session:
+        project = Project(name=name, delete_after_on=dt.date(2030, 12, 31))
+        school = School(project=project, name="Bakken skole", code=name[-8:], arm="intervention")
+        session.add(Group(school=school, grade=6, label="6A", enrolled=20))
+        round_ = Round(
+            project=project,
+            label="Høst",
+            opens_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+            closes_at=dt.datetime(2026, 10, 30, tzinfo=dt.UTC),
+        )
+        session.add(round_)
+        session.flush()
+        set_round_instrument(session, round_, freeze_instrument(session, instrument))
+        round_.status = "open"
+        create_class_codes(session, round_, TEST_SECRET_KEY)
+        session.flush()
+        code = next(c.code for c in open_class_codes(session, TEST_SECRET_KEY) if c.project == name)
+        return code, round_.id
+
+
+def responses_in(seed: Any, round_id: int) -> list[tuple[str, dict[str, object]]]:
+    """(status, {item: value, "declined" or text}) for every response of the round."""
+    with seed() as session:
+        rows = session.scalars(select(Response).filter_by(round_id=round_id).order_by(Response.id))
+        return [
+            (
+                response.status,
+                {
+                    a.item_id: "declined" if a.is_declined else (a.text or a.value)
+                    for a in response.answers
+                },
+            )
+            for response in rows
+        ]
+
+
+def start(page: Page, code: str, language: str | None = None) -> None:
+    """Type the class code (loosely, as a pupil would), pick a language, reach the intro."""
+    page.goto("/")
+    page.get_by_label("Klassekode").fill(f" {code[:3].lower()} {code[3:]} ")
+    page.get_by_role("button", name="Start").tap()
+    expect(page).to_have_url(re.compile(r"/elev/"))
+    if language:
+        page.get_by_role("button", name=language, exact=True).tap()
+        expect(page).to_have_url(re.compile(r"/elev/$"))
+    expect(page.locator("form[data-start]")).to_be_visible()
+
+
+def begin(page: Page, start_label: str = "Start") -> None:
+    page.get_by_role("button", name=start_label, exact=True).tap()
+    expect(page.locator("progress")).to_be_visible()
+
+
+def choose(page: Page, label: str) -> None:
+    """Tap the tile (face and label), as a pupil would; the radio inside is what it sets."""
+    page.locator("label.choice").filter(has=page.get_by_text(label, exact=True)).tap()
+    expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked()
+
+
+def choose_value(page: Page, value: str) -> None:
+    """Tap the tile of a scale value (or "declined") on whatever scale the question uses."""
+    page.locator("label.choice").filter(has=page.locator(f'input[value="{value}"]')).tap()
+    expect(page.locator(f'input[name="answer"][value="{value}"]')).to_be_checked()
+
+
+def answer_all(page: Page, value: str, count: int, next_label: str = "Neste") -> None:
+    """Give each of the next `count` questions the same value."""
+    for _ in range(count):
+        choose_value(page, value)
+        go_next(page, next_label)
+
+
+def go_next(page: Page, label: str = "Neste") -> None:
+    page.get_by_role("button", name=label, exact=True).tap()
+
+
+def question_text(page: Page) -> str:
+    return page.locator("#question-text").inner_text()
+
+
+def stored_state(page: Page) -> str | None:
+    return page.evaluate("() => window.localStorage.getItem('trivsel.pupil')")
+
+
+def wait_until_saved(page: Page) -> None:
+    """Until the server has confirmed every queued call (the outbox is empty)."""
+    page.wait_for_function(
+        "() => !(JSON.parse(localStorage.getItem('trivsel.pupil') || '{}').outbox || []).length"
+    )
+
+
+def wait_until_sent(page: Page, sent: str = "Svarene dine er sendt.") -> None:
+    expect(page.get_by_text(sent)).to_be_visible()

@@ -1,0 +1,77 @@
+"""The survey without JavaScript: one form per question, the response id in the session."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey.models import Answer, Response
+from tests.survey.pupil.conftest import PUPIL
+
+FIRST, SECOND = PUPIL.items[0].id, PUPIL.items[1].id
+LAST = len(PUPIL.items)
+
+
+def _answers(session) -> dict:
+    return {a.item_id: a.value or ("declined" if a.is_declined else None) for a in
+            session.scalars(select(Answer))}  # fmt: skip
+
+
+def test_starting_keeps_the_response_in_the_session(tablet, post_form, client) -> None:
+    tablet()
+    assert post_form("/elev/start").headers["Location"] == "/elev/sporsmal/1"
+    with client.session_transaction() as browser_session:
+        assert browser_session["pupil_response_id"]
+
+
+def test_an_answer_is_saved_and_the_next_question_follows(tablet, post_form, session) -> None:
+    tablet()
+    post_form("/elev/start")
+    page = post_form("/elev/sporsmal/1", data={"answer": "4", "action": "next"})
+    assert page.headers["Location"] == "/elev/sporsmal/2"
+    assert _answers(session) == {FIRST: 4}
+
+
+def test_skipping_saves_nothing_and_declining_is_kept(tablet, post_form, session) -> None:
+    tablet()
+    post_form("/elev/start")
+    post_form("/elev/sporsmal/1", data={"action": "next"})
+    page = post_form("/elev/sporsmal/2", data={"answer": "declined", "action": "back"})
+    assert page.headers["Location"] == "/elev/sporsmal/1"
+    assert _answers(session) == {SECOND: "declined"}
+
+
+def test_a_given_answer_shows_as_chosen_when_coming_back(tablet, post_form, client) -> None:
+    tablet()
+    post_form("/elev/start")
+    post_form("/elev/sporsmal/1", data={"answer": "2"})
+    assert 'value="2" checked' in client.get("/elev/sporsmal/1").text
+
+
+def test_a_value_outside_the_scale_gives_the_form_again(tablet, post_form, session) -> None:
+    tablet()
+    post_form("/elev/start")
+    page = post_form("/elev/sporsmal/1", data={"answer": "9"})
+    assert page.status_code == 422
+    assert 'role="alert"' in page.text
+
+
+def test_sending_twice_gives_one_complete_response(tablet, post_form, client, session) -> None:
+    tablet()
+    post_form("/elev/start")
+    assert client.get(f"/elev/sporsmal/{LAST + 1}").headers["Location"] == "/elev/send"
+    post_form("/elev/send")
+    assert post_form("/elev/send").headers["Location"] == "/elev/takk"
+    assert session.scalar(select(func.count()).select_from(Response)) == 1
+    assert session.scalar(select(Response.status)) == "complete"
+
+
+def test_after_sending_nothing_of_the_pupil_is_left_in_the_session(
+    tablet, post_form, client
+) -> None:
+    tablet()
+    post_form("/elev/start")
+    post_form("/elev/send")
+    with client.session_transaction() as browser_session:
+        assert "pupil_response_id" not in browser_session
+        assert browser_session["class_code_id"]
+    assert client.get("/elev/sporsmal/1").headers["Location"] == "/elev/"
