@@ -56,6 +56,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public, pupil, auth, staff, exports, printable):
         app.register_blueprint(blueprint)
+    from dashboards.views import blueprint as dashboards
+
+    app.register_blueprint(dashboards)
 
     # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.
     api_blueprints: list = [pupil_api]

@@ -96,3 +96,13 @@ def test_r_haven_reads_the_spss_file_with_labels_and_missing_values(
     )
     run = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
     assert run.stdout.split("|") == ["28", "8", QUESTION, "Vil ikke svare", "99"]
+
+
+@pytest.mark.parametrize("kind", ["sav", "dta"])
+def test_a_project_without_answers_gives_an_empty_readable_file(
+    make_project, export, tmp_path, kind
+) -> None:
+    read = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
+    data, meta = read(export(make_project(), kind, tmp_path))
+    assert len(data) == 0 and meta.number_rows in (0, None)
+    assert "response_id" in meta.column_names

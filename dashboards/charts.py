@@ -1,0 +1,161 @@
+"""A chart as a page shows it: figure, heading, the sentence under it, the numbers behind it,
+goal badges and warnings. Built from cached results and suppressed counts only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from dashboards import figures, figures_items, reading, tables
+from dashboards.catalog import ConstructInfo, ItemInfo, text_in
+from dashboards.formatting import current_locale, number, plotly_separators
+from dashboards.items import Distribution
+from dashboards.labels import arm_name, goal_status_name, respondent_type_name
+from dashboards.results import Estimate, GoalView, TrendView
+
+
+@dataclass(frozen=True)
+class Badge:
+    status: str
+    label: str
+    reason: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  #: names the chart in its page's URL (`?chart=KEY&format=csv`)
+    title: str
+    figure: dict[str, Any]
+    table: tables.ChartData
+    sentence: str | None = None
+    subtitle: str | None = None
+    badges: tuple[Badge, ...] = ()
+    warnings: tuple[str, ...] = ()
+    summary: tables.ChartData | None = None  #: a short table shown under the chart
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dom_id(self) -> str:
+        return "chart-" + "".join(c if c.isalnum() else "-" for c in self.key)
+
+
+def trend_chart(
+    trend: TrendView,
+    construct: ConstructInfo,
+    chosen: Sequence[str],
+    goals: Sequence[GoalView],
+    responses: Mapping[str, int | None],
+    invited: Mapping[str, int | None],
+) -> Chart:
+    """One construct for one respondent type: arms over rounds, goal, DiD, n and rates."""
+    language = current_locale()
+    name = construct.name(language)
+    title = f"{name} – {respondent_type_name(trend.respondent_type).lower()}"
+    key = f"trend-{trend.respondent_type}-{trend.construct}"
+    badges = tuple(
+        Badge(g.status, goal_status_name(g.status), g.reason, g.description) for g in goals
+    )
+    if trend.error:
+        empty = tables.ChartData((tables.Column("round", _("Runde")),))
+        sentence = reading.trend_sentence(trend, construct, name, "")
+        return Chart(key, title, {}, empty, sentence, badges=badges)
+    measured = [r for r in chosen if r in trend.rounds]
+    due = [g.due_round for g in goals if g.due_round in chosen and g.due_round not in measured]
+    x_rounds = [r for r in chosen if r in measured or r in due]
+    if not measured:
+        empty = tables.ChartData((tables.Column("round", _("Runde")),))
+        return Chart(key, title, {}, empty, _("Ingen av de valgte rundene har svar."))
+    figure = figures.trend_figure(
+        trend, x_rounds, construct, plotly_separators(), goals[0] if goals else None
+    )
+    table = tables.trend_table(trend, measured, responses, invited)
+    summary = _summary(table)
+    sentence = reading.trend_sentence(trend, construct, name, measured[-1])
+    return Chart(
+        key,
+        title,
+        figure,
+        table,
+        sentence,
+        badges=badges,
+        warnings=trend.warnings,
+        summary=summary,
+    )
+
+
+def _summary(table: tables.ChartData) -> tables.ChartData:
+    """The columns a project leader reads first: n, response rate and the DiD."""
+    wanted = {"round", "rate", "did", "note"} | {c.key for c in table.columns if c.key[:2] == "n_"}
+    columns = [c for c in table.columns if c.key in wanted]
+    rows = []
+    for row in table.rows:
+        shown = dict(row)
+        if row.get("did") is not None:
+            interval = _(
+                "%(low)s til %(high)s", low=number(row["did_low"]), high=number(row["did_high"])
+            )
+            shown["did_ci"] = interval
+        rows.append(shown)
+    if any(c.key == "did" for c in columns):
+        at = [c.key for c in columns].index("did") + 1
+        columns.insert(at, tables.Column("did_ci", _("95 % KI")))
+    return tables.ChartData(tuple(columns), rows)
+
+
+def school_chart(
+    construct: ConstructInfo,
+    respondent_type: str,
+    arm: str,
+    rows: Sequence[Mapping[str, Any]],
+    rounds: Sequence[str],
+) -> Chart:
+    """`rows` per round: estimate, ci_low, ci_high, observed, n, arm (Estimate)."""
+    name = construct.name(current_locale())
+    figure = figures.school_figure(rows, rounds, arm, construct, plotly_separators())
+    sentence = reading.school_sentence(
+        name, [(r["round"], r.get("estimate"), r["arm"].value) for r in rows]
+    )
+    return Chart(
+        key=f"school-{respondent_type}-{construct.id}",
+        title=f"{name} – {respondent_type_name(respondent_type).lower()}",
+        figure=figure if any(r.get("estimate") is not None for r in rows) else {},
+        table=tables.school_table(rows),
+        sentence=sentence,
+        subtitle=_("Sammenlignet med %(arm)s", arm=arm_name(arm).lower()),
+    )
+
+
+def item_chart(item: ItemInfo, distributions: Sequence[Distribution]) -> Chart:
+    language = current_locale()
+    note = _("Et høyt svar er bra") if item.high_is_good else _("Et høyt svar er dårlig")
+    return Chart(
+        key=f"item-{item.id}",
+        title=text_in(item.text, language, item.id),
+        figure=figures_items.item_figure(item, distributions, language, plotly_separators()),
+        table=tables.item_table(item, distributions, language),
+        subtitle=note,
+    )
+
+
+def triangulation_chart(
+    theme: ConstructInfo, trends: Mapping[str, TrendView | None], rounds: Sequence[str]
+) -> Chart:
+    name = theme.name(current_locale())
+    shared = [r for r in rounds if any(t and r in t.rounds for t in trends.values())]
+    last = shared[-1] if shared else ""
+    dids = {
+        kind: (trend.did(last) if trend is not None and not trend.error else Estimate(None))
+        for kind, trend in trends.items()
+    }
+    return Chart(
+        key=f"triangulation-{theme.id}",
+        title=name,
+        figure=figures.triangulation_figure(trends, shared, plotly_separators()) if shared else {},
+        table=tables.triangulation_table(trends, shared),
+        sentence=reading.triangulation_sentence(name, dids, last) if shared else None,
+        subtitle=_("Endring fra første runde, med 95 % KI"),
+    )

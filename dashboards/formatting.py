@@ -1,0 +1,79 @@
+"""Numbers and times as the reader's language writes them: 0,25 and −0,30 in Norwegian.
+
+Every number a dashboard shows (sentences, tables, CSV for people, plotly's separators) goes
+through here, so a sentence and the table under a chart always round the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, get_minus_sign_symbol
+
+NORWAY = ZoneInfo("Europe/Oslo")
+DEFAULT_LOCALE = "nb"
+#: What a missing or hidden number looks like in a table.
+MISSING = "–"
+
+
+def current_locale() -> str:
+    """The request's interface language (nb, nn or en); bokmål outside a request."""
+    from flask_babel import get_locale
+
+    try:
+        locale = get_locale()
+    except RuntimeError:
+        locale = None
+    return str(locale) if locale is not None else DEFAULT_LOCALE
+
+
+def number(value: float | None, decimals: int = 2, locale: str | None = None) -> str:
+    """`-0.2468` as "−0,25" (nb, nn) or "-0.25" (en); None and NaN as a dash."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    locale = locale or current_locale()
+    pattern = "0." + "0" * decimals if decimals else "0"
+    rounded = round(value, decimals)
+    if rounded == 0:
+        rounded = 0.0  # no "−0,00"
+    text = format_decimal(abs(rounded), pattern, locale=locale)
+    return (get_minus_sign_symbol(locale) + text) if rounded < 0 else text
+
+
+def signed(value: float | None, decimals: int = 2, locale: str | None = None) -> str:
+    """Like `number`, with a plus sign on positive values: "+0,25"."""
+    text = number(value, decimals, locale)
+    if value is not None and math.isfinite(value) and round(value, decimals) > 0:
+        return "+" + text
+    return text
+
+
+def percent(share: float | None, locale: str | None = None) -> str:
+    """A share 0..1 as a whole percent: "87 %"."""
+    if share is None or not math.isfinite(share):
+        return MISSING
+    locale = locale or current_locale()
+    return format_decimal(round(100 * share), "0", locale=locale) + "\u00a0%"
+
+
+def count(value: float | None, locale: str | None = None) -> str:
+    if value is None or not math.isfinite(value):
+        return MISSING
+    return format_decimal(int(value), "#,##0", locale=locale or current_locale())
+
+
+def plotly_separators(locale: str | None = None) -> str:
+    """plotly's `layout.separators`: the decimal mark, then the thousands mark."""
+    return ".," if (locale or current_locale()) == "en" else ",\u00a0"
+
+
+def timestamp(value: dt.datetime | None, locale: str | None = None) -> str:
+    """A UTC time as Norwegian wall-clock time: "22. november 2026 kl. 02.40"."""
+    if value is None:
+        return MISSING
+    locale = locale or current_locale()
+    pattern = "d MMMM y 'at' HH:mm" if locale == "en" else "d. MMMM y 'kl.' HH.mm"
+    return format_datetime(value, pattern, tzinfo=NORWAY, locale=locale)

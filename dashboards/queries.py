@@ -1,0 +1,182 @@
+"""Reads for the dashboards: the ModelResult cache, rounds, response counts, instruments.
+
+Nothing here fits a model. Item answer counts and response counts are small aggregates read
+straight from the answers; they are suppressed by `dashboards.items` before anyone sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboards.catalog import Catalog, catalog_from_contents
+from survey.models import (
+    AccessCode,
+    Answer,
+    Group,
+    InstrumentVersion,
+    ModelResult,
+    Response,
+    Round,
+    RoundInstrument,
+    School,
+)
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    label: str
+    status: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Cached:
+    construct: str
+    respondent_type: str
+    kind: str
+    result: dict[str, Any]
+
+
+def project_rounds(session: Session, project_id: int) -> list[RoundInfo]:
+    rows = session.execute(
+        select(Round.id, Round.label, Round.status, Round.opens_at, Round.closes_at)
+        .where(Round.project_id == project_id)
+        .order_by(Round.opens_at, Round.id)
+    )
+    return [RoundInfo(*row) for row in rows]
+
+
+def cached_results(
+    session: Session,
+    project_id: int,
+    kinds: Sequence[str],
+    respondent_type: str | None = None,
+    construct: str | None = None,
+) -> list[Cached]:
+    query = select(
+        ModelResult.construct, ModelResult.respondent_type, ModelResult.kind, ModelResult.result
+    ).where(ModelResult.project_id == project_id, ModelResult.kind.in_(kinds))
+    if respondent_type is not None:
+        query = query.where(ModelResult.respondent_type == respondent_type)
+    if construct is not None:
+        query = query.where(ModelResult.construct == construct)
+    return [Cached(*row) for row in session.execute(query)]
+
+
+def last_computed(session: Session, project_id: int) -> dt.datetime | None:
+    return session.scalar(
+        select(func.max(ModelResult.computed_at)).where(ModelResult.project_id == project_id)
+    )
+
+
+def response_counts(session: Session, project_id: int) -> dict[tuple[int, str], int]:
+    """Complete responses per (round id, respondent type)."""
+    rows = session.execute(
+        select(Response.round_id, Response.respondent_type, func.count())
+        .join(Round, Response.round_id == Round.id)
+        .where(Round.project_id == project_id, Response.status == "complete")
+        .group_by(Response.round_id, Response.respondent_type)
+    )
+    return {(round_id, kind): int(n) for round_id, kind, n in rows}
+
+
+def invited_counts(
+    session: Session, project_id: int, round_ids: Iterable[int]
+) -> dict[tuple[int, str], int]:
+    """Who could answer, per (round id, respondent type): enrolled pupils in every round;
+    parents and staff by the links made for that round (unknown when none were made)."""
+    enrolled = session.scalar(
+        select(func.coalesce(func.sum(Group.enrolled), 0))
+        .join(School, Group.school_id == School.id)
+        .where(School.project_id == project_id)
+    )
+    counts = {(round_id, "pupil"): int(enrolled or 0) for round_id in round_ids}
+    links = session.execute(
+        select(AccessCode.round_id, AccessCode.respondent_type, func.count())
+        .join(Round, AccessCode.round_id == Round.id)
+        .where(Round.project_id == project_id, AccessCode.kind == "link")
+        .group_by(AccessCode.round_id, AccessCode.respondent_type)
+    )
+    counts.update({(round_id, kind): int(n) for round_id, kind, n in links})
+    return counts
+
+
+def project_catalog(session: Session, project_id: int) -> Catalog:
+    """Construct and item names of the instrument versions the project's rounds ask."""
+    versions = session.execute(
+        select(
+            InstrumentVersion.id, InstrumentVersion.respondent_type, InstrumentVersion.content_hash
+        )
+        .join(RoundInstrument, RoundInstrument.instrument_version_id == InstrumentVersion.id)
+        .join(Round, RoundInstrument.round_id == Round.id)
+        .where(Round.project_id == project_id)
+        .group_by(
+            InstrumentVersion.id, InstrumentVersion.respondent_type, InstrumentVersion.content_hash
+        )
+        .order_by(InstrumentVersion.id)
+    ).all()
+    return catalog_from_contents(
+        (respondent_type, _content(session, version_id, content_hash))
+        for version_id, respondent_type, content_hash in versions
+    )
+
+
+#: Frozen instrument JSON by content hash: a version is never edited, so this never goes stale.
+_CONTENTS: dict[str, dict[str, Any]] = {}
+
+
+def _content(session: Session, version_id: int, content_hash: str) -> dict[str, Any]:
+    found = _CONTENTS.get(content_hash)
+    if found is None:
+        found = session.scalar(
+            select(InstrumentVersion.content).where(InstrumentVersion.id == version_id)
+        )
+        if len(_CONTENTS) > 256:
+            _CONTENTS.clear()
+        _CONTENTS[content_hash] = found
+    return found
+
+
+def item_answer_counts(
+    session: Session, project_id: int, respondent_type: str, item_ids: Sequence[str]
+) -> pd.DataFrame:
+    """Answers per round, school, item and value (declined as value None), unsuppressed:
+    pass them through `dashboards.items.distributions` before showing anything."""
+    rows = session.execute(
+        select(
+            Round.label,
+            School.id,
+            School.arm,
+            Answer.item_id,
+            Answer.value,
+            Answer.is_declined,
+            func.count(),
+        )
+        .join(Response, Answer.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .join(School, Response.school_id == School.id)
+        .where(
+            Round.project_id == project_id,
+            Response.respondent_type == respondent_type,
+            Answer.item_id.in_(list(item_ids)),
+            (Answer.value.is_not(None)) | Answer.is_declined,
+        )
+        .group_by(
+            Round.label, School.id, School.arm, Answer.item_id, Answer.value, Answer.is_declined
+        )
+    )
+    columns = ["round", "school", "arm", "item", "value", "declined", "count"]
+    return pd.DataFrame(list(rows), columns=columns)

@@ -1,0 +1,93 @@
+"""The sentence under a chart matches its numbers: direction, and size rounded as shown."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboards.catalog import ConstructInfo
+from dashboards.reading import trend_sentence, triangulation_sentence
+from dashboards.results import Estimate, TrendView
+from dashboards.tables import trend_table
+
+ROUNDS = ("Høst 2021", "Vår 2022", "Vår 2023")
+KONFLIKT = ConstructInfo("konflikt", {"nb": "Konflikter"}, higher_is_better=False)
+TRIVSEL = ConstructInfo("trivsel", {"nb": "Trivsel"}, higher_is_better=True)
+CAUSAL_WORDS = ("effekt", "førte til", "skyldes", "på grunn av", "forårsak", "virket")
+
+
+def _trend(did: Estimate) -> TrendView:
+    means = {
+        (r, a): Estimate(3.0, 2.8, 3.2) for r in ROUNDS for a in ("comparison", "intervention")
+    }
+    return TrendView(
+        "konflikt", "pupil", ROUNDS, ("comparison", "intervention"), means, {}, {ROUNDS[-1]: did}
+    )
+
+
+def _shown_did(trend: TrendView) -> str:
+    table = trend_table(trend, list(ROUNDS), {}, {})
+    column = next(c for c in table.columns if c.key == "did")
+    return table.shown(table.rows[-1], column)
+
+
+def test_conflict_falling_more_in_intervention_schools_reads_down_and_as_wished() -> None:
+    trend = _trend(Estimate(-0.3696, -0.5721, -0.1671))
+    sentence = trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])
+    assert "endret konflikter seg mer nedover på intervensjonsskolene enn på" in sentence
+    assert "i ønsket retning" in sentence
+    assert _shown_did(trend) == "−0,37" and "−0,37 poeng" in sentence
+    assert "95 % KI −0,57 til −0,17" in sentence
+
+
+def test_a_rise_whose_interval_holds_zero_reads_up_but_uncertain() -> None:
+    trend = _trend(Estimate(0.2161, -0.0218, 0.4540))
+    sentence = trend_sentence(trend, TRIVSEL, "Trivsel", ROUNDS[-1])
+    assert "mer oppover" in sentence and "usikker" in sentence and "rommer null" in sentence
+    assert _shown_did(trend) == "+0,22" and "+0,22 poeng" in sentence
+
+
+def test_a_difference_that_rounds_to_zero_reads_as_the_same_change() -> None:
+    sentence = trend_sentence(_trend(Estimate(0.004, -0.2, 0.2)), TRIVSEL, "Trivsel", ROUNDS[-1])
+    assert "like mye" in sentence and "0,00 poeng" in sentence
+
+
+def test_a_hidden_difference_says_there_are_too_few_answers() -> None:
+    sentence = trend_sentence(
+        _trend(Estimate(None, suppressed=True)), TRIVSEL, "Trivsel", ROUNDS[-1]
+    )
+    assert "for få svar" in sentence
+
+
+@given(
+    did=st.floats(-3, 3, allow_nan=False),
+    half_width=st.floats(0.001, 2, allow_nan=False),
+    better=st.booleans(),
+)
+def test_any_sentence_says_the_direction_and_number_the_table_shows(
+    did: float, half_width: float, better: bool
+) -> None:
+    trend = _trend(Estimate(did, did - half_width, did + half_width))
+    construct = TRIVSEL if better else KONFLIKT
+    sentence = trend_sentence(trend, construct, "Tema", ROUNDS[-1])
+    shown = _shown_did(trend)
+    assert f"forskjell i endring {shown} poeng" in sentence
+    if shown.lstrip("−") == "0,00":
+        assert "like mye" in sentence
+    else:
+        assert ("mer nedover" if shown.startswith("−") else "mer oppover") in sentence
+    assert not any(word in sentence.lower() for word in CAUSAL_WORDS)
+
+
+def test_triangulation_says_when_all_groups_see_the_same_clear_change() -> None:
+    dids = {"pupil": Estimate(-0.37, -0.57, -0.17), "staff": Estimate(-0.47, -0.89, -0.05)}
+    sentence = triangulation_sentence("Konflikter", dids, "Vår 2023")
+    assert sentence.startswith("Alle gruppene ser at konflikter endret seg mer nedover")
+    assert "elever −0,37 poeng, tydelig; ansatte −0,47 poeng, tydelig" in sentence
+
+
+def test_triangulation_says_when_no_group_sees_a_clear_difference() -> None:
+    dids = {"pupil": Estimate(0.22, -0.02, 0.45), "parent": Estimate(-0.12, -0.35, 0.1)}
+    sentence = triangulation_sentence("Trivsel", dids, "Vår 2023")
+    assert sentence.startswith("Ingen av gruppene viser en tydelig forskjell")
+    assert "foresatte −0,12 poeng, usikker" in sentence
