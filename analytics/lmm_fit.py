@@ -14,6 +14,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from analytics.lmm import CellDesign, CellEngine
+from analytics.lmm_newton import gradient_jacobian, projected_newton
 
 #: lme4's own threshold: a relative SD below this counts as a boundary (singular) fit.
 BOUNDARY_THETA = 1e-4
@@ -67,9 +68,9 @@ def fit_mixed(
 ) -> tuple[MixedFit, CellEngine]:
     """Fit by REML (or ML) and keep the lowest deviance of several runs.
 
-    Always two optimisers with the exact gradient from different starts (L-BFGS-B, TNC). When
-    they disagree, or their best is not a verified optimum, every start is tried with both,
-    and COBYQA (derivative-free, like lme4's BOBYQA) as well.
+    Always two optimisers with the exact gradient from different starts: projected Newton and
+    TNC. When they disagree, or their best is not a verified optimum, L-BFGS-B and Newton from
+    every start, and COBYQA (derivative-free, like lme4's BOBYQA), are tried as well.
     """
     engine = CellEngine(design)
     terms = len(design.term_names)
@@ -93,6 +94,10 @@ def fit_mixed(
         evaluations = int(result.nfev)  # type: ignore[attr-defined]
         attempts.append(Attempt(name, start, value(x), success, evaluations))
         points.append(x)
+
+    def newton(start: float) -> None:
+        x0 = np.full(terms, start)
+        run("Newton", start, lambda: projected_newton(with_gradient, x0))
 
     def lbfgs(start: float) -> None:
         x0 = np.full(terms, start)
@@ -125,14 +130,16 @@ def fit_mixed(
             lambda: minimize(value, x0, method="COBYQA", bounds=bounds, options=options),
         )
 
-    lbfgs(starts[0])
-    tnc(starts[1] if len(starts) > 1 else starts[0])
+    second = starts[1] if len(starts) > 1 else starts[0]
+    newton(starts[0])
+    tnc(second)
     best = _best(engine, attempts, points, reml)
     converged = _is_optimum(engine, best, reml) and _agree(attempts)
     if not converged:
-        for start in starts[1:]:
+        for start in starts:
             lbfgs(start)
-        tnc(starts[0])
+        for start in starts[1:]:
+            newton(start)
         cobyqa(starts[1] if len(starts) > 1 else starts[0])
         best = _best(engine, attempts, points, reml)
         converged = _is_optimum(engine, best, reml)
@@ -192,30 +199,10 @@ def _is_optimum(engine: CellEngine, ratios: np.ndarray, reml: bool) -> bool:
         return False
     if not free.any():
         return True
-    hessian = _gradient_jacobian(engine, ratios, free, reml)
+    hessian = gradient_jacobian(lambda x: engine.deviance_and_gradient(x, reml), ratios, free)
     try:
         step = np.linalg.solve(hessian, gradient[free])
     except np.linalg.LinAlgError:
         return False
     decrement = 0.5 * float(gradient[free] @ step)
     return bool(np.all(np.linalg.eigvalsh(hessian) > 0) and decrement < CONVERGENCE_DECREMENT)
-
-
-def _gradient_jacobian(
-    engine: CellEngine, ratios: np.ndarray, free: np.ndarray, reml: bool
-) -> np.ndarray:
-    """Hessian of the profiled deviance over the free ratios, by central differences of the
-    exact gradient."""
-    index = np.flatnonzero(free)
-    hessian = np.empty((len(index), len(index)))
-    for row, position in enumerate(index):
-        step = 1e-4 * ratios[position]
-        up, down = ratios.copy(), ratios.copy()
-        up[position] += step
-        down[position] -= step
-        difference = (
-            engine.deviance_and_gradient(up, reml)[1]
-            - (engine.deviance_and_gradient(down, reml)[1])
-        )
-        hessian[row] = difference[index] / (2 * step)
-    return 0.5 * (hessian + hessian.T)

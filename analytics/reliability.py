@@ -83,30 +83,37 @@ def cronbach_alpha(covariance: np.ndarray) -> float:
 def one_factor_loadings(covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Loadings and unique variances of a one-factor model, by maximum likelihood.
 
-    Minimises log|S| + tr(C S^-1) over S = l l' + diag(u), as factanal does, with the unique
-    variances kept above 0.5 % of each item's variance (Heywood cases stop there).
+    Jöreskog's (1967) concentrated form, as factanal: for given unique variances u of the
+    correlations R, the best loadings come from the largest eigenvalue t1 of u^-1/2 R u^-1/2,
+    the discrepancy is the sum over the other eigenvalues of t - log t - 1, and its gradient
+    in u_i is (l_i^2 + u_i - 1) / u_i^2. Unique variances stay within [0.005, 1].
     """
-    k = covariance.shape[0]
     variances = np.diag(covariance).copy()
     scale = np.sqrt(variances)
     correlation = covariance / np.outer(scale, scale)
 
-    def discrepancy(params: np.ndarray) -> float:
-        loadings, uniques = params[:k], params[k:]
-        model = np.outer(loadings, loadings) + np.diag(uniques)
-        sign, logdet = np.linalg.slogdet(model)
-        if sign <= 0:
-            return np.inf
-        return float(logdet + np.trace(np.linalg.solve(model, correlation)))
+    def loadings_at(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        root = 1.0 / np.sqrt(uniques)
+        values, vectors = np.linalg.eigh(root[:, None] * correlation * root[None, :])
+        loadings = np.sqrt(uniques) * vectors[:, -1] * np.sqrt(max(values[-1] - 1.0, 0.0))
+        return loadings, values[:-1]
 
-    start_loadings = np.sqrt(np.clip(np.abs(correlation).sum(axis=0) - 1, 0.05, None) / (k - 1))
-    start = np.concatenate([start_loadings, np.clip(1 - start_loadings**2, 0.05, None)])
-    bounds = [(None, None)] * k + [(0.005, None)] * k
-    result = minimize(discrepancy, start, method="L-BFGS-B", bounds=bounds)
-    loadings = result.x[:k] * scale
+    def discrepancy(log_uniques: np.ndarray) -> tuple[float, np.ndarray]:
+        uniques = np.exp(log_uniques)
+        loadings, rest = loadings_at(uniques)
+        value = float(np.sum(rest - np.log(rest) - 1.0))
+        gradient = (loadings**2 + uniques - 1.0) / uniques
+        return value, gradient
+
+    smc = 1.0 - 1.0 / np.diag(np.linalg.inv(correlation))
+    start = np.log(np.clip(1.0 - smc, 0.005, 1.0))
+    bounds = [(np.log(0.005), 0.0)] * len(variances)
+    result = minimize(discrepancy, start, jac=True, method="TNC", bounds=bounds)
+    uniques = np.exp(result.x)
+    loadings, _ = loadings_at(uniques)
     if loadings.sum() < 0:
         loadings = -loadings
-    return loadings, result.x[k:] * variances
+    return loadings * scale, uniques * variances
 
 
 def mcdonald_omega(covariance: np.ndarray) -> float:

@@ -45,16 +45,16 @@ def score_constructs(answers: pd.DataFrame, specs: Sequence[ConstructSpec]) -> p
 def item_values(answers: pd.DataFrame, spec: ConstructSpec) -> pd.DataFrame:
     """Wide item values of one construct (responses x items), reverse items flipped back and
     declined as NaN; the input to reliability."""
-    item_ids = [item for item, _ in spec.items]
-    rows = answers[answers["item"].astype(str).isin(item_ids)]
-    value = pd.to_numeric(rows["value"], errors="coerce").astype(float)
-    value = value.where(~rows["declined"].astype(bool))
-    wide = (
-        pd.DataFrame({"response": rows["response"], "item": rows["item"].astype(str), "v": value})
-        .pivot_table(index="response", columns="item", values="v", aggfunc="first", dropna=False)
-        .reindex(columns=item_ids)
-    )
-    for item, is_reverse in spec.items:
+    item_ids = pd.Index([item for item, _ in spec.items])
+    column = item_ids.get_indexer(answers["item"].astype(str))
+    rows = answers[column >= 0]
+    column = column[column >= 0]
+    value = pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    value[rows["declined"].to_numpy(dtype=bool)] = np.nan
+    responses, row = np.unique(rows["response"].to_numpy(), return_inverse=True)
+    wide = np.full((len(responses), len(item_ids)), np.nan)
+    wide[row.ravel(), column] = value
+    for index, (_, is_reverse) in enumerate(spec.items):
         if is_reverse:
-            wide[item] = spec.scale_min + spec.scale_max - wide[item]
-    return wide
+            wide[:, index] = spec.scale_min + spec.scale_max - wide[:, index]
+    return pd.DataFrame(wide, index=pd.Index(responses, name="response"), columns=item_ids)

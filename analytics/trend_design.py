@@ -59,7 +59,9 @@ def prepare_trend(
     y = y[keep]
     if len(data) == 0:
         raise InsufficientDataError("Ingen svar med gyldig skår.")
-    round_labels, round_position = _round_order(data[round])
+    round_labels, round_position, sorted_as_text = _round_order(data[round])
+    if sorted_as_text and len(round_labels) > 1:
+        notes.append("Rundene er ordnet alfabetisk: " + ", ".join(round_labels) + ".")
     school_code, school_labels = pd.factorize(data[school], sort=True)
     if len(school_labels) < 2:
         raise InsufficientDataError("Modellen trenger svar fra minst to skoler.")
@@ -104,18 +106,20 @@ def prepare_trend(
     return TrendData(design, round_labels, arms, cells, tuple(notes), cell_code, y)
 
 
-def _round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray]:
-    """Rounds in time order: numeric order for numbers, else category or sort order."""
+def _round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray, bool]:
+    """Rounds in time order: an ordered category's order, else numeric order for numbers,
+    else alphabetical (and the caller says so in the notes)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.ordered:
         present = [c for c in values.cat.categories if c in set(values)]
         position = pd.Index(present).get_indexer(values)
-        return tuple(str(c) for c in present), position
+        return tuple(str(c) for c in present), position, False
     numeric = pd.to_numeric(values, errors="coerce")
-    key = numeric if numeric.notna().all() else values.astype(str)
+    is_numeric = bool(numeric.notna().all())
+    key = numeric if is_numeric else values.astype(str)
     order = np.sort(key.unique())
     position = pd.Index(order).get_indexer(key)
     labels = tuple(_label(v) for v in order)
-    return labels, position
+    return labels, position, not is_numeric
 
 
 def _label(value: object) -> str:
