@@ -1,0 +1,187 @@
+"""Fit the models of a project and store their results in ModelResult. Only flush.
+
+For each respondent type and construct: the trend model, the suppressed descriptive tables,
+reliability per round and the status of its goals, each as one ModelResult row holding the
+result's `to_dict()`. A fingerprint of the input data (answers, goals, settings and the
+analysis version) is stored with every row, so a recompute on unchanged data is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from analytics.descriptives import describe
+from analytics.goals import track_goal
+from analytics.reliability import ReliabilityResult, reliability
+from analytics.scoring import score_constructs
+from analytics.trend import InsufficientDataError, TrendResult, fit_trend
+from survey.analysis import queries
+from survey.models import Goal, ModelResult, Project, utcnow
+
+log = logging.getLogger(__name__)
+
+#: Change this when the analysis changes, so that stored results are recomputed.
+ANALYSIS_VERSION = "2026-11-22.1"
+KINDS = ("trend", "descriptives", "reliability", "goals")
+
+
+@dataclass(frozen=True)
+class AnalysisRun:
+    project_id: int
+    fingerprint: str
+    is_skipped: bool  #: the stored results were already of this data
+    stored: int  #: ModelResult rows written
+
+
+def analyze_project(session: Session, project_id: int, force: bool = False) -> AnalysisRun:
+    """Fit every construct x respondent type of a project and store the results."""
+    project = session.get(Project, project_id)
+    if project is None:
+        raise LookupError(f"there is no project with id {project_id}")
+    answers = queries.project_answers(session, project_id)
+    goals = queries.project_goals(session, project_id)
+    fingerprint = _fingerprint(answers, goals, project.min_group_size)
+    if not force and _is_current(session, project_id, fingerprint):
+        return AnalysisRun(project_id, fingerprint, True, 0)
+    versions = [int(v) for v in answers["instrument_version"].unique()]
+    constructs = queries.instrument_constructs(session, versions)
+    planned = queries.round_labels(session, project_id)
+    results: dict[tuple[str, str, str], dict[str, Any]] = {}
+    directions: dict[tuple[str, str], bool] = {}
+    for respondent_type, part in answers.groupby("respondent_type", sort=True):
+        scored, directions_of_type = _scores(part, constructs)
+        directions.update({(str(respondent_type), c): d for c, d in directions_of_type.items()})
+        for construct, scores in scored.groupby("construct", sort=True):
+            key = (str(construct), str(respondent_type))
+            results.update(_analyses(key, scores, part, constructs, project.min_group_size))
+    for key, result in _goal_results(goals, results, directions, planned).items():
+        results[key] = result
+    session.execute(delete(ModelResult).where(ModelResult.project_id == project_id))
+    for (construct, respondent_type, kind), result in results.items():
+        session.add(
+            ModelResult(
+                project_id=project_id,
+                construct=construct,
+                respondent_type=respondent_type,
+                kind=kind,
+                computed_at=utcnow(),
+                data_fingerprint=fingerprint,
+                result=result,
+            )
+        )
+    session.flush()
+    log.info("analysed project %s: %d results stored", project_id, len(results))
+    return AnalysisRun(project_id, fingerprint, False, len(results))
+
+
+def stored_results(session: Session, project_id: int) -> list[ModelResult]:
+    return list(
+        session.scalars(
+            select(ModelResult)
+            .where(ModelResult.project_id == project_id)
+            .order_by(ModelResult.respondent_type, ModelResult.construct, ModelResult.kind)
+        )
+    )
+
+
+def _scores(
+    answers: pd.DataFrame, constructs: dict[int, list[queries.ConstructInfo]]
+) -> tuple[pd.DataFrame, dict[str, bool]]:
+    """Scale scores of one respondent type, each response scored by its own version."""
+    parts = []
+    directions: dict[str, bool] = {}
+    for version, rows in answers.groupby("instrument_version", sort=True):
+        infos = constructs.get(int(version), [])
+        directions.update({info.spec.id: info.higher_is_better for info in infos})
+        parts.append(score_constructs(rows, [info.spec for info in infos]))
+    return pd.concat(parts, ignore_index=True), directions
+
+
+def _analyses(
+    key: tuple[str, str],
+    scores: pd.DataFrame,
+    answers: pd.DataFrame,
+    constructs: dict[int, list[queries.ConstructInfo]],
+    min_group_size: int,
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    construct, respondent_type = key
+    group = "group" if respondent_type == "pupil" else None
+    labels = {"construct": construct, "respondent_type": respondent_type}
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    try:
+        trend = fit_trend(scores, group=group, min_group_size=min_group_size, **labels)
+        out[(*key, "trend")] = trend.to_dict()
+    except InsufficientDataError as error:
+        out[(*key, "trend")] = {"kind": "trend", "error": str(error), **labels}
+    table = describe(scores, group=group, min_group_size=min_group_size, **labels)
+    out[(*key, "descriptives")] = table.to_dict()
+    out[(*key, "reliability")] = _reliability(construct, answers, constructs, min_group_size)
+    return out
+
+
+def _reliability(
+    construct: str,
+    answers: pd.DataFrame,
+    constructs: dict[int, list[queries.ConstructInfo]],
+    min_group_size: int,
+) -> dict[str, Any]:
+    tables = []
+    for version, rows in answers.groupby("instrument_version", sort=True):
+        specs = [i.spec for i in constructs.get(int(version), []) if i.spec.id == construct]
+        if specs:
+            tables.append(reliability(rows, specs, min_responses=min_group_size).table)
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    return ReliabilityResult(table).to_dict()
+
+
+def _goal_results(
+    goals: list[Goal],
+    results: dict[tuple[str, str, str], dict[str, Any]],
+    directions: dict[tuple[str, str], bool],
+    planned: list[str],
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    statuses: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for goal in goals:
+        key = (goal.construct, goal.respondent_type)
+        spec = queries.goal_spec(goal, directions.get((goal.respondent_type, goal.construct), True))
+        trend = results.get((*key, "trend"))
+        if trend is None or "error" in trend:
+            status: dict[str, Any] = {
+                "goal": {"goal_id": goal.id, "construct": goal.construct},
+                "status": "cannot_tell",
+                "label": "kan ikke si ennå",
+                "reason": "Det finnes ingen trendmodell for dette målet ennå.",
+            }
+        else:
+            status = track_goal(spec, TrendResult.from_dict(trend), planned).to_dict()
+        statuses.setdefault((*key, "goals"), []).append(status)
+    return {key: {"kind": "goals", "goals": value} for key, value in statuses.items()}
+
+
+def _fingerprint(answers: pd.DataFrame, goals: list[Goal], min_group_size: int) -> str:
+    digest = hashlib.sha256()
+    digest.update(ANALYSIS_VERSION.encode())
+    digest.update(str(min_group_size).encode())
+    digest.update(json.dumps(list(answers["round"].cat.categories)).encode())
+    hashed = pd.util.hash_pandas_object(answers.astype({"round": str}), index=False)
+    digest.update(hashed.to_numpy().tobytes())
+    for goal in goals:
+        due = goal.due_round.label if goal.due_round is not None else None
+        fields = [goal.id, goal.construct, goal.respondent_type, goal.target_kind]
+        digest.update(json.dumps([*fields, goal.target_value, due]).encode())
+    return digest.hexdigest()
+
+
+def _is_current(session: Session, project_id: int, fingerprint: str) -> bool:
+    stored = session.scalars(
+        select(ModelResult.data_fingerprint).where(ModelResult.project_id == project_id)
+    ).all()
+    return bool(stored) and all(value == fingerprint for value in stored)

@@ -1,0 +1,131 @@
+"""Reads for the analysis: the tidy answer frame, the constructs asked, the goals.
+
+The tidy frame has one row per response x choice item (declined answers included, free text
+left out), with round, school, group, arm and respondent type beside it: the shape
+`analytics` takes. Schools appear by their neutral code, never by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from analytics.goals import GoalSpec
+from analytics.simulation_design import ConstructSpec
+from instruments import Instrument, instrument_from_json
+from survey.models import Answer, Goal, Group, InstrumentVersion, Round, School
+from survey.models import Response as SurveyResponse
+
+ANSWER_COLUMNS = (
+    "response",
+    "item",
+    "value",
+    "declined",
+    "respondent_type",
+    "instrument_version",
+    "round",
+    "school",
+    "group",
+    "arm",
+)
+
+
+@dataclass(frozen=True)
+class ConstructInfo:
+    """A construct as asked in one instrument version: how to score it and which way is good."""
+
+    spec: ConstructSpec
+    higher_is_better: bool
+
+
+def round_labels(session: Session, project_id: int) -> list[str]:
+    """Every round of the project in time order, with or without answers."""
+    return list(
+        session.scalars(
+            select(Round.label).where(Round.project_id == project_id).order_by(Round.opens_at)
+        )
+    )
+
+
+def project_answers(session: Session, project_id: int) -> pd.DataFrame:
+    """The tidy answer frame of a project; `round` is an ordered categorical of round labels."""
+    rows = session.execute(
+        select(
+            Answer.response_id,
+            Answer.item_id,
+            Answer.value,
+            Answer.is_declined,
+            SurveyResponse.respondent_type,
+            SurveyResponse.instrument_version_id,
+            Round.label,
+            School.code,
+            Group.label,
+            School.arm,
+        )
+        .join(SurveyResponse, Answer.response_id == SurveyResponse.id)
+        .join(Round, SurveyResponse.round_id == Round.id)
+        .join(School, SurveyResponse.school_id == School.id)
+        .outerjoin(Group, SurveyResponse.group_id == Group.id)
+        .where(Round.project_id == project_id)
+        .where(or_(Answer.value.is_not(None), Answer.is_declined))
+        .order_by(Answer.response_id, Answer.item_id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))
+    frame["value"] = pd.to_numeric(frame["value"]).astype("Float64")
+    frame["declined"] = frame["declined"].astype(bool)
+    frame["round"] = pd.Categorical(
+        frame["round"], categories=round_labels(session, project_id), ordered=True
+    )
+    return frame
+
+
+def instrument_constructs(
+    session: Session, version_ids: list[int]
+) -> dict[int, list[ConstructInfo]]:
+    """The scored constructs of each instrument version, from its frozen JSON."""
+    versions = session.scalars(
+        select(InstrumentVersion).where(InstrumentVersion.id.in_(version_ids))
+    )
+    return {
+        version.id: constructs_of(instrument_from_json(version.content)) for version in versions
+    }
+
+
+def constructs_of(instrument: Instrument) -> list[ConstructInfo]:
+    infos = []
+    for construct_id, construct in instrument.constructs.items():
+        items = [item for item in instrument.items_in(construct_id) if item.is_choice]
+        if not items:
+            continue
+        scale = instrument.scale_of(items[0])
+        spec = ConstructSpec(
+            id=construct_id,
+            items=tuple((item.id, item.reverse) for item in items),
+            scale_min=scale.min_value,
+            scale_max=scale.max_value,
+        )
+        infos.append(ConstructInfo(spec, construct.higher_is_better))
+    return infos
+
+
+def project_goals(session: Session, project_id: int) -> list[Goal]:
+    """The project's goals, in a stable order."""
+    return list(
+        session.scalars(select(Goal).where(Goal.project_id == project_id).order_by(Goal.id))
+    )
+
+
+def goal_spec(goal: Goal, higher_is_better: bool) -> GoalSpec:
+    return GoalSpec(
+        construct=goal.construct,
+        respondent_type=goal.respondent_type,
+        target_kind=goal.target_kind,
+        target_value=float(goal.target_value),
+        due_round=goal.due_round.label if goal.due_round is not None else None,
+        higher_is_better=higher_is_better,
+        goal_id=goal.id,
+        description=goal.description,
+    )

@@ -1,0 +1,110 @@
+"""`trivsel analyze`: on a tidy CSV it gives the Python API's numbers; on a project it stores."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from analytics.simulation import simulate_demo
+from analytics.simulation_design import ConstructSpec
+from analytics.trend import fit_trend
+from survey.cli import main
+from tests.analytics.conftest import scored
+
+SPEC = ConstructSpec("konflikt", tuple((f"k{i}", i == 3) for i in range(4)))
+
+
+@pytest.fixture
+def tidy_csv(tmp_path):
+    data = scored(simulate_demo({"pupil": [SPEC]}, seed=9), "pupil", [SPEC])
+    frame = data.rename(columns={"score": "konflikt", "round": "maaling", "group": "klasse"})
+    path = tmp_path / "tidy.csv"
+    frame[["konflikt", "maaling", "school", "klasse", "arm"]].to_csv(path, index=False)
+    return path, data
+
+
+def test_analyze_csv_gives_the_same_numbers_as_the_python_api(tidy_csv) -> None:
+    path, data = tidy_csv
+    args = [
+        "analyze",
+        "--csv",
+        str(path),
+        "--outcome",
+        "konflikt",
+        "--round",
+        "maaling",
+        "--school",
+        "school",
+        "--group",
+        "klasse",
+        "--arm",
+        "arm",
+        "--json",
+    ]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    direct = fit_trend(data).to_dict()
+    for table in ("contrasts", "marginal_means", "variance_components", "coefficients"):
+        for ours, theirs in zip(printed[table], direct[table], strict=True):
+            for key, value in theirs.items():
+                assert ours[key] == (
+                    pytest.approx(value, abs=1e-9) if isinstance(value, float) else value
+                )
+    assert printed["loglik"] == pytest.approx(direct["loglik"], abs=1e-9)
+
+
+def test_analyze_csv_prints_a_summary(tidy_csv) -> None:
+    path, _ = tidy_csv
+    args = [
+        "analyze",
+        "--csv",
+        str(path),
+        "--outcome",
+        "konflikt",
+        "--round",
+        "maaling",
+        "--school",
+        "school",
+        "--arm",
+        "arm",
+    ]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Forskjell i endring" in result.output and "school:group" not in result.output
+
+
+def test_analyze_explains_what_it_needs() -> None:
+    result = CliRunner().invoke(main, ["analyze"])
+    assert result.exit_code != 0 and "--project ID or --csv FILE" in result.output
+
+
+def test_analyze_csv_explains_a_bad_column(tidy_csv) -> None:
+    path, _ = tidy_csv
+    args = [
+        "analyze",
+        "--csv",
+        str(path),
+        "--outcome",
+        "nope",
+        "--round",
+        "maaling",
+        "--school",
+        "school",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0 and "missing columns" in result.output
+
+
+def test_analyze_project_fits_and_stores(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TRIVSEL_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TRIVSEL_SECRET_KEY", "cli-test-secret-key-long-enough-to-be-real")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in (["db", "upgrade"], ["demo"]):
+        assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    result = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "results stored" in result.output and "pupil   konflikt" in result.output
+    again = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
+    assert "unchanged" in again.output
