@@ -68,8 +68,8 @@ def prepare_trend(
     is_treated, arms = _treated(data, school, arm, treated, school_code)
     rounds = len(round_labels)
     if group is not None:
-        unit = pd.MultiIndex.from_arrays([school_code, data[group].astype(str).to_numpy()])
-        group_code = pd.factorize(unit, sort=True)[0]
+        label_code, labels = pd.factorize(data[group].astype(str), sort=True)
+        group_code = pd.factorize(school_code * len(labels) + label_code, sort=True)[0]
         cell = group_code * rounds + round_position
     else:
         group_code = None
@@ -169,10 +169,11 @@ def _fixed_effects(
         for r in range(1, len(rounds)):
             columns.append((position == r) * treated)
             names.append(f"round{rounds[r]}:treated")
+    distinct = np.unique(np.column_stack(columns), axis=0)  # same rank, a few rows
     kept: list[int] = []
     dropped: list[str] = []
     for index in range(len(columns)):
-        trial = np.column_stack([columns[k] for k in [*kept, index]])
+        trial = distinct[:, [*kept, index]]
         if np.linalg.matrix_rank(trial) == len(kept) + 1:
             kept.append(index)
         else:

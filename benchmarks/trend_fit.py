@@ -62,6 +62,8 @@ def simulated_scores(rows: int) -> pd.DataFrame:
         enrolled_spread=0,
         pupil_response_rate=1.0,
         rounds=school_year_rounds(rounds),
+        skip_rate=0.0,  # every pupil answers every item: exactly `rows` scores
+        decline_rate=0.0,
     )
     data = simulate_demo({"pupil": [SPEC]}, design, seed=rows)
     answers = data.answers.merge(
