@@ -1,6 +1,7 @@
 """The database model. Import from here, not from the modules."""
 
 from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
+from survey.models.distribution import ApiToken, LinkDraft, OptOutCount, ReminderSent
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -12,13 +13,17 @@ __all__ = [
     "ROLES",
     "AccessCode",
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Goal",
     "Group",
     "InstrumentVersion",
+    "LinkDraft",
     "ModelResult",
+    "OptOutCount",
     "Project",
+    "ReminderSent",
     "Response",
     "Round",
     "RoundInstrument",

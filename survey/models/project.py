@@ -69,6 +69,8 @@ class School(Base):
     #: A short neutral code that stands for the school in exports without names.
     code: Mapped[str] = mapped_column(String(20))
     arm: Mapped[str] = mapped_column(String(20))
+    #: Where round reminders go (the school's own contact; never parents).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     project: Mapped[Project] = relationship(back_populates="schools")
     groups: Mapped[list[Group]] = relationship(
