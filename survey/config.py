@@ -22,6 +22,16 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "LOG_LEVEL": "INFO",
+    # Links in letters and mails: "https://trivsel.example.no"; None: the address of the request.
+    "PUBLIC_BASE_URL": None,
+    # Round reminders to school contacts. With no SMTP host (or in development) mail is logged.
+    "MAIL_SMTP_HOST": None,
+    "MAIL_SMTP_PORT": 587,
+    "MAIL_SMTP_USER": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_STARTTLS": True,
+    "MAIL_FROM": "trivsel@localhost",
+    "REMINDER_DAYS_BEFORE_CLOSE": 3,
 }
 
 

@@ -26,10 +26,12 @@ class Job:
 
 
 def all_jobs() -> list[Job]:
+    from survey.analysis import requests as analysis_requests
     from survey.analysis import tasks as analysis_tasks
     from survey.retention import tasks as retention_tasks
+    from survey.rounds import tasks as round_tasks
 
-    return [*retention_tasks.JOBS, *analysis_tasks.JOBS]
+    return [*retention_tasks.JOBS, *analysis_tasks.JOBS, *analysis_requests.JOBS, *round_tasks.JOBS]
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:

@@ -108,8 +108,12 @@ def create_links(
     respondent_type: str,
     count: int,
     secret_key: str,
+    group_id: int | None = None,
 ) -> list[str]:
-    """Make `count` one-time link tokens; the tokens are returned once and never stored."""
+    """Make `count` one-time link tokens; the tokens are returned once and never stored.
+
+    Parents' links may belong to a class (`group_id`), so their responses count per class.
+    """
     if respondent_type == "pupil":
         raise ValueError("pupils answer with class codes, not links")
     tokens = [codes.new_link_token() for _ in range(count)]
@@ -119,6 +123,7 @@ def create_links(
             kind="link",
             respondent_type=respondent_type,
             school_id=school_id,
+            group_id=group_id,
             code_hash=codes.link_token_hash(secret_key, token),
         )
         for token in tokens

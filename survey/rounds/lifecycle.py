@@ -1,0 +1,166 @@
+"""The round lifecycle, planned → open → closed: by hand, or on time by the worker. Only flush.
+
+Each change of state is one conditional UPDATE (`WHERE status = <from>`), so a round opens or
+closes exactly once even when the schedule job runs twice, in two processes at once, or while a
+project leader presses the button: whoever loses the race finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from survey import audit
+from survey.models import AccessCode, LinkDraft, Round, User
+from survey.rounds.operations import create_class_codes
+
+log = logging.getLogger(__name__)
+
+
+class LifecycleError(ValueError):
+    """The round cannot change state as asked; `reason` says why, in one word for the views."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _move(session: Session, round_: Round, from_status: str, to_status: str) -> bool:
+    """Change the status if it still is `from_status`; False when someone else already did."""
+    result = session.execute(
+        update(Round)
+        .where(Round.id == round_.id, Round.status == from_status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(round_)
+    return result.rowcount == 1
+
+
+def _frozen_instruments(round_: Round) -> dict[str, dict[str, Any]]:
+    return {
+        link.respondent_type: {
+            "instrument": link.instrument_version.instrument_key,
+            "version": link.instrument_version.version,
+            "content_hash": link.instrument_version.content_hash,
+        }
+        for link in round_.instruments
+    }
+
+
+def check_can_open(round_: Round, now: dt.datetime) -> None:
+    """Why a project leader may not open the round now, if there is a reason."""
+    if round_.status == "closed":
+        raise LifecycleError("closed", "a closed round cannot be opened again")
+    if not round_.instruments:
+        raise LifecycleError(
+            "no_instrument", "the round has no instrument; choose at least one before opening"
+        )
+    if round_.closes_at <= now:
+        raise LifecycleError(
+            "window_passed", "the closing time has passed; move it before opening the round"
+        )
+
+
+def open_round(
+    session: Session, round_: Round, secret_key: str, now: dt.datetime, user: User | None = None
+) -> bool:
+    """Open the round; its instrument versions are fixed from now on. True if this call did it.
+
+    By hand (`user` given) the round opens now; on schedule it opens at its planned time even if
+    that lies behind `now`, because the worker is catching up.
+    """
+    if round_.status == "open":
+        return False
+    if user is not None:
+        check_can_open(round_, now)
+    elif not round_.instruments:
+        raise LifecycleError("no_instrument", "the round has no instrument")
+    if not _move(session, round_, "planned", "open"):
+        return False
+    late_by = int((now - round_.opens_at).total_seconds())
+    if user is not None and round_.opens_at > now:
+        round_.opens_at = now
+    if round_.instrument_for("pupil") is not None:
+        create_class_codes(session, round_, secret_key)
+    audit.record(
+        session,
+        "round.opened",
+        user=user,
+        project_id=round_.project_id,
+        round_id=round_.id,
+        by="hand" if user else "schedule",
+        late_by_seconds=max(late_by, 0),
+        instruments=_frozen_instruments(round_),
+    )
+    log.info("opened round %s", round_.id)
+    return True
+
+
+def close_round(
+    session: Session, round_: Round, now: dt.datetime, user: User | None = None
+) -> bool:
+    """Close the round and discard unsubmitted link drafts. True if this call did it."""
+    if round_.status == "closed":
+        return False
+    if round_.status != "open":
+        raise LifecycleError("not_open", "only an open round can be closed")
+    if not _move(session, round_, "open", "closed"):
+        return False
+    if round_.closes_at > now:  # closed by hand before the planned time
+        round_.closes_at = max(now, round_.opens_at + dt.timedelta(seconds=1))
+    drafts = discard_link_drafts(session, round_.id)
+    audit.record(
+        session,
+        "round.closed",
+        user=user,
+        project_id=round_.project_id,
+        round_id=round_.id,
+        by="hand" if user else "schedule",
+        discarded_drafts=drafts,
+    )
+    log.info("closed round %s (%d unsubmitted link drafts discarded)", round_.id, drafts)
+    return True
+
+
+def discard_link_drafts(session: Session, round_id: int) -> int:
+    """Answers never submitted are not kept once their round is over."""
+    in_round = select(AccessCode.id).where(AccessCode.round_id == round_id)
+    result = session.execute(
+        delete(LinkDraft)
+        .where(LinkDraft.access_code_id.in_(in_round))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def apply_schedule(
+    session: Session, secret_key: str, now: dt.datetime
+) -> tuple[list[int], list[int]]:
+    """Open the rounds whose time has come, then close those whose time is up; return their ids.
+
+    A round whose whole window passed while no worker ran is opened and closed in one go, so
+    its history still reads planned → open → closed.
+    """
+    opened: list[int] = []
+    due_to_open = session.scalars(
+        select(Round).where(Round.status == "planned", Round.opens_at <= now).order_by(Round.id)
+    ).all()
+    for round_ in due_to_open:
+        if not round_.instruments:
+            log.warning("round %s is due to open but has no instrument; left planned", round_.id)
+            continue
+        if open_round(session, round_, secret_key, now):
+            opened.append(round_.id)
+    closed: list[int] = []
+    due_to_close = session.scalars(
+        select(Round).where(Round.status == "open", Round.closes_at <= now).order_by(Round.id)
+    ).all()
+    for round_ in due_to_close:
+        if close_round(session, round_, now):
+            closed.append(round_.id)
+    return opened, closed

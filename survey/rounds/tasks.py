@@ -1,0 +1,105 @@
+"""Scheduled round jobs: open and close on time, recompute models after a close, remind schools.
+
+Nothing is kept in the scheduler: every run derives what is due from the rounds' own times and
+the audit log, so a worker that was stopped catches up at its next start, and running a job
+twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey import audit
+from survey.db import get_database
+from survey.models import AuditEvent
+from survey.rounds import lifecycle
+from survey.rounds.reminders import send_due_reminders
+from survey.scheduler import Job
+
+log = logging.getLogger(__name__)
+
+CLOSED, RECOMPUTED = "round.closed", "round.models_recomputed"
+
+
+def utc_now() -> dt.datetime:
+    """The job's clock (tests replace it to stand at a chosen moment)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def apply_round_schedule(app: Flask) -> None:
+    """Open the rounds whose time has come and close those whose time is up."""
+    with app.app_context(), get_database(app).session_scope() as session:
+        opened, closed = lifecycle.apply_schedule(session, app.config["SECRET_KEY"], utc_now())
+    if opened or closed:
+        log.info("round schedule: opened %s, closed %s", opened, closed)
+    recompute_after_close(app)
+
+
+def projects_awaiting_recompute(session: Session) -> list[int]:
+    """Projects with a round closed since their models were last recomputed for a close."""
+
+    def latest(action: str):
+        return (
+            select(AuditEvent.project_id, func.max(AuditEvent.occurred_at).label("at"))
+            .where(AuditEvent.action == action, AuditEvent.project_id.is_not(None))
+            .group_by(AuditEvent.project_id)
+            .subquery()
+        )
+
+    closed, recomputed = latest(CLOSED), latest(RECOMPUTED)
+    rows = session.execute(
+        select(closed.c.project_id)
+        .outerjoin(recomputed, recomputed.c.project_id == closed.c.project_id)
+        .where((recomputed.c.at.is_(None)) | (recomputed.c.at < closed.c.at))
+        .order_by(closed.c.project_id)
+    )
+    return list(rows.scalars())
+
+
+def recompute_after_close(app: Flask) -> None:
+    """Closing a round triggers the model recompute, here in the worker and never in a request."""
+    database = get_database(app)
+    with app.app_context():
+        with database.session_scope() as session:
+            due = projects_awaiting_recompute(session)
+        for project_id in due:
+            try:
+                with database.session_scope() as session:
+                    recompute_models(session, project_id)
+                    audit.record(session, RECOMPUTED, project_id=project_id)
+            except Exception:
+                log.exception("recomputing the models of project %s failed", project_id)
+
+
+def recompute_models(session: Session, project_id: int) -> None:
+    """The hook into the analysis feature (`survey.analysis.operations.analyze_project`)."""
+    from survey.analysis.operations import analyze_project
+
+    analyze_project(session, project_id)
+
+
+def send_reminders(app: Flask) -> None:
+    """E-mail each school contact the response rates, some days before the round closes."""
+    with app.app_context(), get_database(app).session_scope() as session:
+        send_due_reminders(session, app.config, utc_now())
+
+
+JOBS = [
+    Job(
+        id="rounds.apply_schedule",
+        func=apply_round_schedule,
+        trigger="interval",
+        schedule={"minutes": 1},
+    ),
+    Job(
+        id="rounds.send_reminders",
+        func=send_reminders,
+        trigger="cron",
+        schedule={"hour": 8, "minute": 0},
+    ),
+]

@@ -1,0 +1,133 @@
+"""The worker opens and closes rounds on time, even when it was restarted in between.
+
+A real APScheduler runs the jobs against a database of its own (the jobs commit), with the
+jobs' clock set to chosen moments: first just after the round's opening time, then, after
+the worker was stopped and a new one started, just after its closing time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+
+import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from sqlalchemy import func, select
+
+from survey import scheduler as scheduler_module
+from survey.app import create_app
+from survey.db import get_database
+from survey.migrate import upgrade
+from survey.models import AuditEvent, Group, Project, Round, School
+from survey.rounds import tasks
+from tests.conftest import TEST_SECRET_KEY
+from tests.round_fixtures import give_instruments
+
+OPENS = dt.datetime(2026, 9, 1, 6, tzinfo=dt.UTC)
+CLOSES = dt.datetime(2026, 9, 15, 14, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def database_file(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def round_id(database_file: str, tmp_path) -> int:
+    app = create_app({"DATABASE_URL": database_file, "SECRET_KEY": TEST_SECRET_KEY}, str(tmp_path))
+    with get_database(app).session_scope() as session:
+        project = Project(name="Arbeider", delete_after_on=dt.date(2030, 1, 1))
+        school = School(project=project, name="Skole", code="S1", arm="comparison")
+        session.add(Group(school=school, grade=6, label="6A", enrolled=19))
+        round_ = Round(project=project, label="Høst", opens_at=OPENS, closes_at=CLOSES)
+        session.add(round_)
+        session.flush()
+        give_instruments(session, round_, ("pupil", "parent"))
+        round_id = round_.id
+    get_database(app).engine.dispose()
+    return round_id
+
+
+@pytest.fixture
+def recomputed(monkeypatch) -> list[int]:
+    """Only the round jobs run, and the model recompute is recorded instead of fitted."""
+    monkeypatch.setattr(scheduler_module, "all_jobs", lambda: list(tasks.JOBS))
+    calls: list[int] = []
+    monkeypatch.setattr(
+        tasks, "recompute_models", lambda _session, project_id: calls.append(project_id)
+    )
+    return calls
+
+
+def run_worker_start(database_url: str, tmp_path, moment: dt.datetime, monkeypatch) -> None:
+    """Start a worker at `moment` (a fresh app and scheduler), let its start-up jobs run, stop it."""
+    monkeypatch.setattr(tasks, "utc_now", lambda: moment)
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY}, str(tmp_path))
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def listen(event) -> None:
+        if event.exception is not None:
+            errors.append(event.exception)
+        if event.job_id == "rounds.apply_schedule.at_start":
+            done.set()
+
+    worker = BackgroundScheduler(timezone="Europe/Oslo")
+    worker.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler_module.add_jobs(worker, app)
+    worker.start()
+    try:
+        assert done.wait(60), "the worker did not run its start-up jobs"
+    finally:
+        worker.shutdown(wait=True)
+        get_database(app).engine.dispose()
+    assert errors == []
+
+
+def _status(database_url: str, tmp_path, round_id: int) -> tuple[str, int]:
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY}, str(tmp_path))
+    with get_database(app).session_scope() as session:
+        events = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("round.%"))
+        )
+        status = session.get(Round, round_id).status
+    get_database(app).engine.dispose()
+    return status, events
+
+
+def test_the_worker_opens_on_time_and_closes_on_time_after_a_restart(
+    database_file, round_id, recomputed, tmp_path, monkeypatch
+) -> None:
+    run_worker_start(database_file, tmp_path, OPENS + dt.timedelta(seconds=30), monkeypatch)
+    assert _status(database_file, tmp_path, round_id)[0] == "open"
+    run_worker_start(database_file, tmp_path, CLOSES + dt.timedelta(seconds=30), monkeypatch)
+    assert _status(database_file, tmp_path, round_id)[0] == "closed"
+    assert len(recomputed) == 1
+
+
+def test_a_restarted_worker_does_nothing_twice(
+    database_file, round_id, recomputed, tmp_path, monkeypatch
+):
+    after_close = CLOSES + dt.timedelta(minutes=5)
+    run_worker_start(database_file, tmp_path, after_close, monkeypatch)
+    first = _status(database_file, tmp_path, round_id)
+    run_worker_start(database_file, tmp_path, after_close, monkeypatch)
+    assert _status(database_file, tmp_path, round_id) == first == ("closed", 3)
+    assert len(recomputed) == 1
+
+
+def test_the_schedule_is_checked_every_minute_and_at_start(recomputed) -> None:
+    job = next(job for job in tasks.JOBS if job.id == "rounds.apply_schedule")
+    assert (job.trigger, job.schedule, job.run_at_start) == ("interval", {"minutes": 1}, True)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
