@@ -48,13 +48,14 @@ def _register_blueprints(app: Flask) -> None:
     from survey import api
     from survey.auth.views import blueprint as auth
     from survey.exports.views import blueprint as exports
+    from survey.links.views import blueprint as links
     from survey.printable.views import blueprint as printable
     from survey.public.views import blueprint as public
     from survey.pupil.api import blueprint as pupil_api
     from survey.pupil.views import blueprint as pupil
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, pupil, auth, staff, exports, printable):
+    for blueprint in (public, pupil, auth, staff, exports, links, printable):
         app.register_blueprint(blueprint)
     from dashboards.views import blueprint as dashboards
 

@@ -1,0 +1,121 @@
+"""The link flow: a parent or staff member answers on a phone, a construct per page, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from instruments import bundled_instrument
+from survey.links.pages import pages_of
+from survey.models import AccessCode, Answer, LinkDraft, Response
+
+PARENT = bundled_instrument("parent", 1)
+FIRST_PAGE = pages_of(PARENT)[0]
+
+
+def _responses(session) -> int:
+    return session.scalar(select(func.count()).select_from(Response))
+
+
+def test_a_fresh_link_shows_the_questionnaire_title_and_a_start_button(client, make_token):
+    page = client.get(f"/s/{make_token()}")
+    assert PARENT.title["nb"] in page.text
+    assert "Start" in page.text
+
+
+def test_an_unknown_link_gets_a_clear_page_not_an_error(client, open_round) -> None:
+    page = client.get("/s/" + "A" * 32)
+    assert page.status_code == 404
+    assert "Vi fant ikke denne lenken" in page.text
+
+
+def test_a_link_of_a_closed_round_says_the_survey_is_over(client, session, make_token, open_round):
+    token = make_token()
+    open_round.status = "closed"
+    session.flush()
+    page = client.get(f"/s/{token}")
+    assert page.status_code == 410
+    assert "Undersøkelsen er avsluttet" in page.text
+
+
+def test_the_first_page_asks_one_constructs_questions(client, post_form, make_token) -> None:
+    token = make_token()
+    post_form(f"/s/{token}", {"language": "nb"})
+    page = client.get(f"/s/{token}/1")
+    assert all(item.text["nb"] in page.text for item in FIRST_PAGE.items)
+    assert "Side 1 av" in page.text
+
+
+def test_partial_answers_are_kept_for_the_link_until_it_is_submitted(
+    session, post_form, make_token
+):
+    token = make_token()
+    post_form(f"/s/{token}/1", {FIRST_PAGE.items[0].id: "4", FIRST_PAGE.items[1].id: "declined"})
+    draft = session.scalar(select(LinkDraft))
+    assert draft.answers == {
+        FIRST_PAGE.items[0].id: {"value": 4},
+        FIRST_PAGE.items[1].id: {"declined": True},
+    }
+    assert _responses(session) == 0
+
+
+def test_coming_back_shows_the_answers_given(client, post_form, make_token) -> None:
+    token = make_token()
+    post_form(f"/s/{token}/1", {FIRST_PAGE.items[0].id: "5"})
+    page = client.get(f"/s/{token}/1")
+    assert f'name="{FIRST_PAGE.items[0].id}" value="5" checked' in page.text
+
+
+def test_an_answer_outside_the_scale_comes_back_with_a_message(post_form, make_token) -> None:
+    page = post_form(f"/s/{make_token()}/1", {FIRST_PAGE.items[0].id: "9"})
+    assert page.status_code == 422
+    assert f'id="{FIRST_PAGE.items[0].id}-error"' in page.text
+
+
+def test_submitting_writes_an_anonymous_response_and_forgets_the_draft(
+    session, post_form, make_token
+):
+    token = make_token()
+    post_form(f"/s/{token}/1", {FIRST_PAGE.items[0].id: "4"})
+    page = post_form(f"/s/{token}/send")
+    assert "Takk for svarene dine" in page.text
+    response = session.scalar(select(Response))
+    assert (response.status, response.respondent_type) == ("complete", "parent")
+    assert session.scalar(select(Answer.value)) == 4
+    assert session.scalar(select(func.count()).select_from(LinkDraft)) == 0
+
+
+def test_a_used_link_shows_a_friendly_already_answered_page(client, post_form, make_token):
+    token = make_token()
+    post_form(f"/s/{token}/send")
+    page = client.get(f"/s/{token}")
+    assert page.status_code == 200
+    assert "Denne lenken er allerede brukt" in page.text
+
+
+def test_submitting_twice_stores_one_response(session, post_form, make_token) -> None:
+    token = make_token()
+    post_form(f"/s/{token}/send")
+    second = post_form(f"/s/{token}/send")
+    assert "allerede brukt" in second.text
+    assert _responses(session) == 1
+
+
+def test_the_used_link_keeps_only_its_day(session, post_form, make_token) -> None:
+    token = make_token()
+    post_form(f"/s/{token}/send")
+    access = session.scalar(select(AccessCode).where(AccessCode.used_on.is_not(None)))
+    assert access.used_on == session.scalar(select(Response.completed_on))
+
+
+def test_a_parent_link_of_a_class_counts_for_that_class(session, post_form, make_token, group):
+    post_form(f"/s/{make_token()}/send")
+    assert session.scalar(select(Response.group_id)) == group.id
+
+
+def test_a_staff_link_asks_the_staff_questionnaire(client, make_token) -> None:
+    page = client.get(f"/s/{make_token('staff')}")
+    assert bundled_instrument("staff", 1).title["nb"] in page.text
+
+
+def test_link_pages_are_never_cached(client, make_token) -> None:
+    assert client.get(f"/s/{make_token()}").headers["Cache-Control"] == "no-store"
