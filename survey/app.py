@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 def _register_blueprints(app: Flask) -> None:
     """Every feature's blueprint, listed here explicitly (no discovery)."""
     from survey import api
+    from survey.admin.views import blueprint as admin
     from survey.auth.views import blueprint as auth
     from survey.exports.views import blueprint as exports
     from survey.links.views import blueprint as links
@@ -55,7 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.pupil.views import blueprint as pupil
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, pupil, auth, staff, exports, links, printable):
+    for blueprint in (public, pupil, auth, staff, exports, admin, links, printable):
         app.register_blueprint(blueprint)
     from dashboards.views import blueprint as dashboards
 

@@ -1,0 +1,145 @@
+"""The words of the letters, in the reader's language: one page per link, and the information
+letter about the pupil survey. Made in a request; the tokens are never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from survey.admin.distribution.pdf import LetterPdf
+from survey.rounds.dates import norway_date
+
+
+@dataclass(frozen=True)
+class LinkLetters:
+    """What every letter of one batch has in common."""
+
+    language: str
+    respondent_type: str
+    school: str
+    group: str | None
+    #: The instrument's title in the letter's language.
+    title: str
+    closes_at: dt.datetime
+    min_group_size: int
+
+
+def _greeting(batch: LinkLetters) -> str:
+    if batch.respondent_type == "staff":
+        return _("Til ansatte ved %(school)s", school=batch.school)
+    if batch.group:
+        return _(
+            "Til foresatte til elever i %(group)s ved %(school)s",
+            group=batch.group,
+            school=batch.school,
+        )
+    return _("Til foresatte ved %(school)s", school=batch.school)
+
+
+def _paragraphs(batch: LinkLetters) -> list[str]:
+    if batch.respondent_type == "staff":
+        why = _(
+            "Skolen vil gjerne vite hvordan du opplever arbeidsroen, konfliktene og "
+            "samarbeidet rundt elevene. Svarene dine hjelper skolen og prosjektet å gjøre "
+            "arbeidet bedre."
+        )
+    else:
+        why = _(
+            "Skolen vil gjerne vite hvordan barnet ditt har det på skolen, og hva du mener om "
+            "samarbeidet mellom hjem og skole. Svarene dine hjelper skolen å gjøre arbeidet bedre."
+        )
+    anonymous = _(
+        "Svaret ditt er anonymt. Vi spør ikke om navnet ditt, og ingen kan se hva akkurat du "
+        "har svart. Resultater vises bare for grupper med minst %(count)d svar.",
+        count=batch.min_group_size,
+    )
+    say_no = _(
+        "Det er frivillig å svare. Vil du ikke være med, lar du bare være å bruke lenken. Du "
+        "kan også hoppe over spørsmål du ikke vil svare på."
+    )
+    return [why, anonymous, say_no]
+
+
+def link_letters_pdf(batch: LinkLetters, urls: Sequence[str]) -> bytes:
+    """One page per link, all in the batch's language."""
+    with force_locale(batch.language):
+        pdf = LetterPdf(batch.language, batch.title)
+        minutes = 10 if batch.respondent_type == "staff" else 5
+        notes = [
+            _(
+                "Svar innen %(date)s. Det tar omtrent %(minutes)d minutter.",
+                date=norway_date(batch.closes_at, batch.language),
+                minutes=minutes,
+            ),
+            _("Lenken er bare til deg og kan brukes én gang."),
+        ]
+        instruction = _("Skann QR-koden med kameraet på mobilen, eller skriv inn lenken:")
+        greeting, paragraphs = _greeting(batch), _paragraphs(batch)
+        for url in urls:
+            pdf.add_page()
+            pdf.small_line(f"Trivsel · {batch.school}")
+            pdf.text_block(batch.title, size=17, bold=True, after=2)
+            pdf.text_block(greeting, size=12, after=5)
+            for paragraph in paragraphs:
+                pdf.text_block(paragraph)
+            pdf.link_box(url, instruction, notes)
+        return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class InformationLetter:
+    language: str
+    school: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    min_group_size: int
+    questionnaire_url: str
+
+
+def information_letter_pdf(letter: InformationLetter) -> bytes:
+    """The letter home about the pupil survey: what, when, anonymous, and how to opt out."""
+    with force_locale(letter.language):
+        title = _("Spørreundersøkelse for elevene om hvordan de har det på skolen")
+        pdf = LetterPdf(letter.language, title)
+        pdf.add_page()
+        pdf.small_line(f"Trivsel · {letter.school}")
+        pdf.text_block(title, size=17, bold=True, after=2)
+        pdf.text_block(_("Til foresatte ved %(school)s", school=letter.school), size=12, after=5)
+        start = norway_date(letter.opens_at, letter.language)
+        end = norway_date(letter.closes_at, letter.language)
+        pdf.text_block(
+            _(
+                "Fra %(start)s til %(end)s svarer elevene på en kort spørreundersøkelse om "
+                "trivsel, vennskap, konflikter, arbeidsro og voksne på skolen. De svarer på et "
+                "nettbrett i skoletiden, og det tar omtrent 15 minutter.",
+                start=start,
+                end=end,
+            )
+        )
+        pdf.text_block(
+            _(
+                "Undersøkelsen er anonym. Elevene skriver ikke navnet sitt, og ingen svar kan "
+                "spores tilbake til ett barn. Skolen ser bare resultater for grupper med minst "
+                "%(count)d elever.",
+                count=letter.min_group_size,
+            )
+        )
+        pdf.text_block(
+            _(
+                "Det er frivillig å være med. Vil du ikke at barnet ditt skal svare, sier du fra "
+                "til kontaktlæreren innen %(date)s. Barnet kan også hoppe over spørsmål eller "
+                "slutte når det vil.",
+                date=start,
+            )
+        )
+        pdf.text_block(_("Skolen noterer bare hvor mange elever som ikke er med, ikke hvem."))
+        pdf.link_box(
+            letter.questionnaire_url,
+            _("Du kan lese spørsmålene på forhånd. Skann QR-koden, eller åpne lenken:"),
+            [],
+        )
+        return bytes(pdf.output())

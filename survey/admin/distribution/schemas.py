@@ -1,0 +1,73 @@
+"""Distribution forms: which links to make, the batch to download again, opt-out counts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validates_schema
+
+from survey.admin.forms import FormSchema, between
+from survey.links.queries import TOKEN_SHAPE
+
+#: "parent:group:12", "parent:school:3" or "staff:school:3".
+TARGET = re.compile(r"^(parent|staff):(group|school):(\d+)$")
+MAX_LINKS = 1000
+
+
+def _target(value: str) -> None:
+    match = TARGET.match(value)
+    if match is None or (match.group(1) == "staff" and match.group(2) == "group"):
+        raise ValidationError(_("Velg et av alternativene."))
+
+
+class LinkBatchForm(FormSchema):
+    target = fields.String(required=True, validate=_target)
+    count = fields.Integer(load_default=None, validate=between(1, MAX_LINKS))
+    language = fields.String(required=True)
+
+    def __init__(self, languages: dict[str, list[str]], **kwargs: Any) -> None:
+        """`languages`: the letter languages offered per respondent type."""
+        super().__init__(**kwargs)
+        self.languages = languages
+
+    @validates_schema
+    def offered_language(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        kind = data.get("target", "").split(":")[0]
+        if "language" in data and data["language"] not in self.languages.get(kind, []):
+            raise ValidationError(
+                _("Spørreskjemaet for denne gruppen finnes ikke på dette språket."), "language"
+            )
+        if kind == "staff" and data.get("count") is None:
+            raise ValidationError(_("Skriv hvor mange ansatte som skal få lenke."), "count")
+
+
+def _token(value: str) -> None:
+    if not TOKEN_SHAPE.match(value):
+        raise ValidationError(_("Ukjent lenke."))
+
+
+class DownloadForm(FormSchema):
+    """The links of a batch, posted back from the page that showed them once."""
+
+    list_fields = ("tokens",)
+
+    target = fields.String(required=True, validate=_target)
+    language = fields.String(required=True)
+    tokens = fields.List(fields.String(validate=_token), required=True)
+
+
+def parse_target(target: str) -> tuple[str, str, int]:
+    match = TARGET.match(target)
+    assert match is not None
+    return match.group(1), match.group(2), int(match.group(3))
+
+
+def opt_out_form(group_ids: list[int]) -> FormSchema:
+    """One count per class, in fields named `opted_out_<group id>`; empty means 0."""
+    declared = {
+        f"opted_out_{group_id}": fields.Integer(load_default=0, validate=between(0, 2000))
+        for group_id in group_ids
+    }
+    return FormSchema.from_dict(declared, name="OptOutForm")()

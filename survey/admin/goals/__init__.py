@@ -1,0 +1,1 @@
+"""Goals: a construct, a respondent type, a target, and the round it is due."""

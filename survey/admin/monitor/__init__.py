@@ -1,0 +1,1 @@
+"""The live response monitor of a round."""

@@ -1,0 +1,1 @@
+"""Projects: create one, set its languages, group size and delete-after date."""

@@ -1,0 +1,1 @@
+"""Rounds: their window, instruments and lifecycle, from the project lead's side."""

@@ -1,0 +1,188 @@
+"""Round pages: plan a round, see it, open it by hand, move its closing time, close it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug import Response
+
+from survey.admin.errors import FieldError
+from survey.admin.forms import to_local_input
+from survey.admin.pages import acting_user, form_page, lead_required, read_form
+from survey.admin.rounds import operations
+from survey.admin.rounds.schemas import (
+    CloseTimeForm,
+    RoundForm,
+    instrument_choices,
+    instrument_field,
+)
+from survey.auth.access import project_or_404
+from survey.db import db_session
+from survey.models import RESPONDENT_TYPES, Project, Round
+from survey.rounds import lifecycle
+
+blueprint = Blueprint("rounds", __name__)
+
+FORM = "admin/round_form.html"
+
+
+def round_or_404(round_id: int) -> Round:
+    """The round, if the current user may see its project."""
+    round_ = db_session().get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    project_or_404(round_.project_id)
+    return round_
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _context(project: Project, round_: Round | None = None) -> dict[str, Any]:
+    return {"project": project, "round": round_, "choices": instrument_choices()}
+
+
+def _instruments(data: dict[str, Any]) -> dict[str, str | None]:
+    return {kind: data.pop(instrument_field(kind)) for kind in RESPONDENT_TYPES}
+
+
+@blueprint.get("/projects/<int:project_id>/rounds/new")
+@lead_required
+def new(project_id: int) -> tuple[str, int]:
+    project = project_or_404(project_id)
+    values = {
+        instrument_field(kind): next(iter(options), None)
+        for kind, options in instrument_choices().items()
+    }
+    return form_page(FORM, values=values, **_context(project))
+
+
+@blueprint.post("/projects/<int:project_id>/rounds/new")
+@lead_required
+def create(project_id: int) -> tuple[str, int] | Response:
+    project = project_or_404(project_id)
+    data, errors, raw = read_form(RoundForm(), request.form)
+    try:
+        if data is None:
+            return form_page(FORM, 422, values=raw, errors=errors, **_context(project))
+        instruments = _instruments(data)
+        round_ = operations.create_round(
+            db_session(), acting_user(), project, instruments=instruments, **data
+        )
+    except FieldError as error:
+        return form_page(FORM, 422, values=raw, errors=error.messages, **_context(project))
+    flash(_("Runden er opprettet."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id))
+
+
+@blueprint.get("/rounds/<int:round_id>/")
+@lead_required
+def show(round_id: int) -> str:
+    round_ = round_or_404(round_id)
+    return render_template(
+        "admin/round.html", project=round_.project, round=round_, values={}, errors={}
+    )
+
+
+@blueprint.get("/rounds/<int:round_id>/edit")
+@lead_required
+def edit(round_id: int) -> tuple[str, int]:
+    round_ = round_or_404(round_id)
+    if round_.status == "closed":
+        abort(404)
+    values: dict[str, Any] = {
+        "label": round_.label,
+        "opens_at": to_local_input(round_.opens_at),
+        "closes_at": to_local_input(round_.closes_at),
+    }
+    for kind in RESPONDENT_TYPES:
+        version = round_.instrument_for(kind)
+        values[instrument_field(kind)] = (
+            f"{version.instrument_key}:{version.version}" if version else ""
+        )
+    return form_page(FORM, values=values, **_context(round_.project, round_))
+
+
+@blueprint.post("/rounds/<int:round_id>/edit")
+@lead_required
+def update(round_id: int) -> tuple[str, int] | Response:
+    round_ = round_or_404(round_id)
+    context = _context(round_.project, round_)
+    schema = CloseTimeForm() if round_.status == "open" else RoundForm()
+    data, errors, raw = read_form(schema, request.form)
+    try:
+        if data is None:
+            return form_page(FORM, 422, values=raw, errors=errors, **context)
+        if round_.status == "open":
+            operations.move_closing_time(
+                db_session(), acting_user(), round_, data["closes_at"], _now()
+            )
+        else:
+            instruments = _instruments(data)
+            operations.update_planned_round(
+                db_session(), acting_user(), round_, instruments=instruments, **data
+            )
+    except FieldError as error:
+        return form_page(FORM, 422, values=raw, errors=error.messages, **context)
+    flash(_("Endringene er lagret."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id))
+
+
+@blueprint.post("/rounds/<int:round_id>/open")
+@lead_required
+def open_now(round_id: int) -> tuple[str, int] | Response:
+    round_ = round_or_404(round_id)
+    try:
+        lifecycle.open_round(
+            db_session(), round_, current_app.config["SECRET_KEY"], _now(), acting_user()
+        )
+    except lifecycle.LifecycleError as error:
+        page = render_template(
+            "admin/round.html",
+            project=round_.project,
+            round=round_,
+            lifecycle_error=_lifecycle_message(error.reason),
+        )
+        return page, 422
+    flash(_("Runden er åpnet."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id))
+
+
+@blueprint.get("/rounds/<int:round_id>/close")
+@lead_required
+def confirm_close(round_id: int) -> str:
+    round_ = round_or_404(round_id)
+    return render_template("admin/round_close.html", project=round_.project, round=round_)
+
+
+@blueprint.post("/rounds/<int:round_id>/close")
+@lead_required
+def close_now(round_id: int) -> tuple[str, int] | Response:
+    round_ = round_or_404(round_id)
+    try:
+        lifecycle.close_round(db_session(), round_, _now(), acting_user())
+    except lifecycle.LifecycleError as error:
+        page = render_template(
+            "admin/round.html",
+            project=round_.project,
+            round=round_,
+            lifecycle_error=_lifecycle_message(error.reason),
+        )
+        return page, 422
+    flash(_("Runden er lukket."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id))
+
+
+def _lifecycle_message(reason: str) -> str:
+    """The lifecycle's reason in the reader's language."""
+    messages = {
+        "no_instrument": _("Velg minst ett spørreskjema før runden åpnes."),
+        "window_passed": _("Lukketiden er passert. Flytt den før du åpner runden."),
+        "closed": _("En lukket runde kan ikke åpnes igjen."),
+        "not_open": _("Bare en åpen runde kan lukkes."),
+    }
+    return messages.get(reason, _("Runden kan ikke endres nå."))

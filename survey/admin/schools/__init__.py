@@ -1,0 +1,1 @@
+"""Schools with their arm, their classes, and the CSV import of both."""

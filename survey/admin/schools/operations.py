@@ -1,0 +1,114 @@
+"""Writes for schools and classes. Only flush, never commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey import audit
+from survey.admin.errors import FieldError
+from survey.models import AccessCode, Group, Project, Response, School, User
+
+log = logging.getLogger(__name__)
+
+
+def _check_school_free(
+    session: Session, project: Project, name: str, code: str, school_id: int | None = None
+) -> None:
+    for field, column, value in (("name", School.name, name), ("code", School.code, code)):
+        taken = session.scalar(
+            select(School.id).where(School.project_id == project.id, column == value)
+        )
+        if taken is not None and taken != school_id:
+            raise FieldError(field, _("En annen skole i prosjektet har allerede dette."))
+
+
+def create_school(session: Session, user: User | None, project: Project, **fields: Any) -> School:
+    _check_school_free(session, project, fields["name"], fields["code"])
+    school = School(project=project, **fields)
+    session.add(school)
+    session.flush()
+    audit.record(session, "school.created", user=user, project_id=project.id, school_id=school.id)
+    log.info("created school %s in project %s", school.id, project.id)
+    return school
+
+
+def update_school(session: Session, user: User, school: School, **fields: Any) -> School:
+    _check_school_free(session, school.project, fields["name"], fields["code"], school.id)
+    changed = {key: value for key, value in fields.items() if getattr(school, key) != value}
+    for key, value in changed.items():
+        setattr(school, key, value)
+    session.flush()
+    if changed:
+        audit.record(
+            session,
+            "school.updated",
+            user=user,
+            project_id=school.project_id,
+            school_id=school.id,
+            changed=sorted(changed),
+        )
+        log.info("updated school %s: %s", school.id, ", ".join(changed))
+    return school
+
+
+def _check_label_free(
+    session: Session, school: School, label: str, group_id: int | None = None
+) -> None:
+    taken = session.scalar(
+        select(Group.id).where(Group.school_id == school.id, Group.label == label)
+    )
+    if taken is not None and taken != group_id:
+        raise FieldError("label", _("Skolen har allerede en klasse med dette navnet."))
+
+
+def create_group(session: Session, user: User | None, school: School, **fields: Any) -> Group:
+    _check_label_free(session, school, fields["label"])
+    group = Group(school=school, **fields)
+    session.add(group)
+    session.flush()
+    audit.record(
+        session, "group.created", user=user, project_id=school.project_id, group_id=group.id
+    )
+    log.info("created group %s at school %s", group.id, school.id)
+    return group
+
+
+def update_group(session: Session, user: User | None, group: Group, **fields: Any) -> Group:
+    _check_label_free(session, group.school, fields["label"], group.id)
+    changed = {key: value for key, value in fields.items() if getattr(group, key) != value}
+    for key, value in changed.items():
+        setattr(group, key, value)
+    session.flush()
+    if changed:
+        audit.record(
+            session,
+            "group.updated",
+            user=user,
+            project_id=group.school.project_id,
+            group_id=group.id,
+            changed=sorted(changed),
+        )
+        log.info("updated group %s: %s", group.id, ", ".join(changed))
+    return group
+
+
+def delete_group(session: Session, user: User, group: Group) -> None:
+    """Remove a class set up by mistake; a class with responses or codes stays."""
+    has_responses = session.scalar(
+        select(func.count(Response.id)).where(Response.group_id == group.id)
+    )
+    has_codes = session.scalar(
+        select(func.count(AccessCode.id)).where(AccessCode.group_id == group.id)
+    )
+    if has_responses or has_codes:
+        raise FieldError("group", _("Klassen har svar eller koder og kan ikke slettes."))
+    project_id = group.school.project_id
+    session.delete(group)
+    session.flush()
+    audit.record(session, "group.deleted", user=user, project_id=project_id, group_id=group.id)
+    log.info("deleted group %s", group.id)

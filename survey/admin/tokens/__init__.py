@@ -1,0 +1,1 @@
+"""API tokens: made once, shown once, revoked by their owner."""

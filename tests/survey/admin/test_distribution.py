@@ -1,0 +1,115 @@
+"""Distribution: link batches shown once, as a CSV and as letters, without storing a token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from survey.models import AccessCode, AuditEvent, OptOutCount
+from survey.rounds.codes import link_token_hash
+from tests.conftest import TEST_SECRET_KEY
+
+TOKEN_FIELD = re.compile(r'name="tokens" value="([^"]+)"')
+
+
+def _make(post_form, round_, target: str, count: str = "", language: str = "nb"):
+    data = {"target": target, "count": count, "language": language}
+    return post_form(f"/admin/rounds/{round_.id}/links", data)
+
+
+def _download(post_form, round_, page, kind: str, target: str):
+    tokens = TOKEN_FIELD.findall(page.text)
+    data = {"target": target, "language": "nb", "tokens": tokens}
+    return post_form(f"/admin/rounds/{round_.id}/{kind}", data), tokens
+
+
+def test_a_class_gets_one_parent_link_per_pupil_by_default(
+    session, as_lead, post_form, open_round, group
+):
+    page = _make(post_form, open_round, f"parent:group:{group.id}")
+    assert len(TOKEN_FIELD.findall(page.text)) == group.enrolled
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_tokens_are_stored_only_as_hashes(session, as_lead, post_form, open_round, school):
+    page = _make(post_form, open_round, f"staff:school:{school.id}", "3")
+    token = TOKEN_FIELD.findall(page.text)[0]
+    stored = session.scalar(
+        select(AccessCode).filter_by(code_hash=link_token_hash(TEST_SECRET_KEY, token))
+    )
+    assert stored.respondent_type == "staff"
+    assert token not in repr([stored.code_hash, stored.code_seed])
+
+
+def test_staff_links_need_a_number(as_lead, post_form, open_round, school) -> None:
+    page = _make(post_form, open_round, f"staff:school:{school.id}")
+    assert page.status_code == 422
+    assert 'id="count-error"' in page.text
+
+
+def test_a_language_the_questionnaire_lacks_is_refused(as_lead, post_form, open_round, school):
+    page = _make(post_form, open_round, f"staff:school:{school.id}", "2", language="ur")
+    assert page.status_code == 422
+    assert 'id="language-error"' in page.text
+
+
+def test_the_link_csv_has_one_row_per_link(as_lead, post_form, open_round, school) -> None:
+    target = f"staff:school:{school.id}"
+    made = _make(post_form, open_round, target, "4")
+    download, tokens = _download(post_form, open_round, made, "links.csv", target)
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["nr", "skole", "klasse", "gruppe", "språk", "lenke"]
+    assert [row[-1] for row in rows[1:]] == [f"http://localhost/s/{t}" for t in tokens]
+
+
+def test_the_letters_have_one_page_per_link(as_lead, post_form, open_round, group) -> None:
+    target = f"parent:group:{group.id}"
+    made = _make(post_form, open_round, target, "3")
+    download, _tokens = _download(post_form, open_round, made, "letters.pdf", target)
+    assert download.mimetype == "application/pdf"
+    assert len(PdfReader(io.BytesIO(download.data)).pages) == 3
+
+
+def test_a_download_with_a_foreign_token_is_refused(as_lead, post_form, open_round, school) -> None:
+    target = f"staff:school:{school.id}"
+    data = {"target": target, "language": "nb", "tokens": ["x" * 32]}
+    assert post_form(f"/admin/rounds/{open_round.id}/links.csv", data).status_code == 422
+
+
+def test_downloads_are_audited(session, as_lead, post_form, open_round, school) -> None:
+    target = f"staff:school:{school.id}"
+    _download(post_form, open_round, _make(post_form, open_round, target, "2"), "links.csv", target)
+    event = session.scalar(select(AuditEvent).filter_by(action="links.downloaded"))
+    assert (event.details["count"], event.details["format"]) == (2, "csv")
+
+
+def test_the_information_letter_is_a_pdf_in_the_chosen_language(as_lead, open_round, school):
+    page = as_lead.get(
+        f"/admin/rounds/{open_round.id}/information-letter.pdf?school={school.id}&language=nn"
+    )
+    assert page.mimetype == "application/pdf"
+    assert "Spørjeundersøking" in PdfReader(io.BytesIO(page.data)).pages[0].extract_text()
+
+
+def test_opt_outs_are_stored_as_counts_per_class(session, as_lead, post_form, open_round, group):
+    post_form(f"/admin/rounds/{open_round.id}/opt-outs", {f"opted_out_{group.id}": "2"})
+    stored = session.scalar(select(OptOutCount).filter_by(round_id=open_round.id))
+    assert (stored.group_id, stored.opted_out) == (group.id, 2)
+
+
+def test_a_negative_opt_out_count_is_explained_in_place(
+    session, as_lead, post_form, open_round, group
+):
+    page = post_form(f"/admin/rounds/{open_round.id}/opt-outs", {f"opted_out_{group.id}": "-1"})
+    assert page.status_code == 422
+    assert f'id="opted_out_{group.id}-error"' in page.text
+    assert session.scalar(select(func.count()).select_from(OptOutCount)) == 0
+
+
+def test_the_distribution_page_shows_the_class_codes(as_lead, open_round, group) -> None:
+    page = as_lead.get(f"/admin/rounds/{open_round.id}/distribution")
+    assert re.search(r'class="class-code">[A-Z0-9]{6}<', page.text)
