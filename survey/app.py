@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     """Every feature's blueprint, listed here explicitly (no discovery)."""
     from survey import api
     from survey.admin.views import blueprint as admin
+    from survey.api.v1 import blueprints as admin_api
     from survey.auth.views import blueprint as auth
     from survey.exports.views import blueprint as exports
     from survey.links.views import blueprint as links
@@ -63,5 +64,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboards)
 
     # JSON API blueprints (flask_smorest.Blueprint), documented in /api/openapi.json.
-    api_blueprints: list = [pupil_api]
+    api_blueprints: list = [pupil_api, *admin_api]
     api.init_app(app, api_blueprints)

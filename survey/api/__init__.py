@@ -28,6 +28,8 @@ def init_app(app: Flask, blueprints: Iterable[Blueprint]) -> Api:
             "info": {"description": "Administration, response counts and respondent answers."}
         },
     )
+    # API clients authenticate with `Authorization: Bearer <token>` (see survey.api.auth).
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.extensions[API_KEY] = api
