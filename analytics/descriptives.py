@@ -19,7 +19,7 @@ LEVELS = ("alle", "arm", "skole", "gruppe")
 _VALUES = ["n", "mean", "sd"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class DescriptiveTable:
     """n, mean and SD per round at each level (all, arm, school, group), suppressed."""
 

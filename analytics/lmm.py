@@ -26,7 +26,7 @@ import numpy as np
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class CellDesign:
     """A mixed model stated at cell level: what the likelihood needs and nothing more."""
 
@@ -48,7 +48,7 @@ class CellDesign:
         return int(self.x.shape[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class Solution:
     """Everything the deviance at one theta gives: estimates and their pieces."""
 

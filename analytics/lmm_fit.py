@@ -37,7 +37,7 @@ class Attempt:
     evaluations: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class MixedFit:
     """A fitted mixed model: fixed effects, variances (terms, then residual) and diagnostics."""
 
@@ -61,6 +61,42 @@ class MixedFit:
     def theta(self) -> np.ndarray:
         """Relative SDs, lme4's `getME(fit, "theta")` in term order."""
         return np.sqrt(self.variances[:-1] / self.variances[-1])
+
+    def summary(self) -> str:
+        method = "REML" if self.reml else "ML"
+        lines = [
+            f"Mixed model ({method}), n = {self.n}, log-likelihood {self.loglik:.4f}, "
+            f"converged: {'yes' if self.converged else 'NO'}, boundary: "
+            f"{', '.join(self.boundary) or 'none'}",
+        ]
+        se = np.sqrt(np.diag(self.beta_cov))
+        lines += [
+            f"  {n:<28} {b:>10.5f} {s:>9.5f}"
+            for n, b, s in zip(self.x_names, self.beta, se, strict=True)
+        ]
+        names = [*self.term_names, "residual"]
+        lines += [f"  var({n}) {v:.6f}" for n, v in zip(names, self.variances, strict=True)]
+        lines += [
+            f"  {a.optimizer} from {a.start}: deviance {a.deviance:.6f}" for a in self.attempts
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "fixed_effects": dict(zip(self.x_names, map(float, self.beta), strict=True)),
+            "variances": dict(
+                zip([*self.term_names, "residual"], map(float, self.variances), strict=True)
+            ),
+            "loglik": float(self.loglik),
+            "reml": self.reml,
+            "n": self.n,
+            "converged": self.converged,
+            "boundary": list(self.boundary),
+            "attempts": [
+                {"optimizer": a.optimizer, "start": a.start, "deviance": float(a.deviance)}
+                for a in self.attempts
+            ],
+        }
 
 
 def fit_mixed(
@@ -121,14 +157,19 @@ def fit_mixed(
             ),
         )
 
-    def cobyqa(start: float) -> None:
+    def derivative_free(start: float) -> None:
+        """COBYQA (scipy >= 1.14), else Powell: neither trusts the gradient."""
         x0 = np.full(terms, start)
-        options = {"maxfev": 3000}
-        run(
-            "COBYQA",
-            start,
-            lambda: minimize(value, x0, method="COBYQA", bounds=bounds, options=options),
-        )
+        try:
+            run(
+                "COBYQA",
+                start,
+                lambda: minimize(
+                    value, x0, method="COBYQA", bounds=bounds, options={"maxfev": 3000}
+                ),
+            )
+        except ValueError:  # an older scipy without COBYQA
+            run("Powell", start, lambda: minimize(value, x0, method="Powell", bounds=bounds))
 
     second = starts[1] if len(starts) > 1 else starts[0]
     newton(starts[0])
@@ -140,7 +181,7 @@ def fit_mixed(
             lbfgs(start)
         for start in starts[1:]:
             newton(start)
-        cobyqa(starts[1] if len(starts) > 1 else starts[0])
+        derivative_free(second)
         best = _best(engine, attempts, points, reml)
         converged = _is_optimum(engine, best, reml)
     solution = engine.solve(best)

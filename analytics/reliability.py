@@ -23,7 +23,7 @@ from analytics.scoring import item_values
 from analytics.simulation_design import ConstructSpec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class ReliabilityResult:
     """Per construct and round: items, complete responses (n), alpha and omega."""
 

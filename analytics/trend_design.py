@@ -21,7 +21,7 @@ class InsufficientDataError(ValueError):
     """The data cannot carry the model; the message says why, in Norwegian."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class TrendData:
     """The model's cell-level design, and the labels needed to report on it."""
 

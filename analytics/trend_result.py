@@ -29,7 +29,7 @@ _FRAMES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
 class TrendResult:
     """One trend model: estimates per round and arm, their contrasts, and how far to trust them.
 

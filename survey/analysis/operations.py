@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from analytics.descriptives import describe
-from analytics.goals import track_goal
+from analytics.goals import GoalStatus, track_goal
 from analytics.reliability import ReliabilityResult, reliability
 from analytics.scoring import score_constructs
 from analytics.trend import InsufficientDataError, TrendResult, fit_trend
@@ -154,15 +154,11 @@ def _goal_results(
         spec = queries.goal_spec(goal, directions.get((goal.respondent_type, goal.construct), True))
         trend = results.get((*key, "trend"))
         if trend is None or "error" in trend:
-            status: dict[str, Any] = {
-                "goal": {"goal_id": goal.id, "construct": goal.construct},
-                "status": "cannot_tell",
-                "label": "kan ikke si ennå",
-                "reason": "Det finnes ingen trendmodell for dette målet ennå.",
-            }
+            reason = "Det finnes ennå ingen trendmodell for dette målet."
+            status = GoalStatus(spec, "cannot_tell", None, None, None, None, None, reason)
         else:
-            status = track_goal(spec, TrendResult.from_dict(trend), planned).to_dict()
-        statuses.setdefault((*key, "goals"), []).append(status)
+            status = track_goal(spec, TrendResult.from_dict(trend), planned)
+        statuses.setdefault((*key, "goals"), []).append(status.to_dict())
     return {key: {"kind": "goals", "goals": value} for key, value in statuses.items()}
 
 
