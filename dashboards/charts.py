@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 
 from dashboards import figures, figures_items, reading, tables
 from dashboards.catalog import ConstructInfo, ItemInfo, text_in
+from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
-from dashboards.labels import arm_name, goal_status_name, respondent_type_name
+from dashboards.labels import arm_name, direction_note, goal_status_name, respondent_type_name
 from dashboards.results import Estimate, GoalView, TrendView
 
 
@@ -117,7 +118,7 @@ def school_chart(
     name = construct.name(current_locale())
     figure = figures.school_figure(rows, rounds, arm, construct, plotly_separators())
     sentence = reading.school_sentence(
-        name, [(r["round"], r.get("estimate"), r["arm"].value) for r in rows]
+        name, arm_name(arm).lower(), [(r["round"], r.get("estimate"), r["arm"].value) for r in rows]
     )
     return Chart(
         key=f"school-{respondent_type}-{construct.id}",
@@ -154,8 +155,8 @@ def triangulation_chart(
     return Chart(
         key=f"triangulation-{theme.id}",
         title=name,
-        figure=figures.triangulation_figure(trends, shared, plotly_separators()) if shared else {},
+        figure=triangulation_figure(trends, shared, plotly_separators()) if shared else {},
         table=tables.triangulation_table(trends, shared),
         sentence=reading.triangulation_sentence(name, dids, last) if shared else None,
-        subtitle=_("Endring fra første runde, med 95 % KI"),
+        subtitle=_("Endring fra første runde, med 95 % KI") + f" ({direction_note(theme)})",
     )

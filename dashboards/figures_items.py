@@ -56,14 +56,30 @@ def item_figure(
         for i in [*middle, *reversed(range(half))]
     ]
     right = [
-        {**traces[i], "x": [v / 2 for v in traces[i]["x"]], "showlegend": False}
+        {**traces[i], "x": [v / 2 for v in traces[i]["x"]], "showlegend": False, "texttemplate": ""}
         if i in middle
         else traces[i]
         for i in [*middle, *range(count - half, count)]
     ]
+    # A middle option's share is written once, across zero, not inside one of its halves.
+    annotations = [
+        {
+            "x": 0,
+            "y": label,
+            "text": f"{share:.0f}",
+            "showarrow": False,
+            "bgcolor": colours[i],
+            "font": {"size": 13},
+        }
+        for i in middle
+        for label, share, d in zip(labels, traces[i]["x"], distributions, strict=True)
+        if not d.is_hidden and share >= 5
+    ]
     layout = base_layout(separators, height=110 + 34 * len(distributions))
     layout["barmode"] = "relative"
     layout["bargap"] = 0.25
+    layout["annotations"] = annotations
+    layout["uniformtext"] = {"mode": "hide", "minsize": 11}
     layout["margin"] = {"l": 16, "r": 24, "t": 8, "b": 40}
     layout["legend"] = {"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top"}
     ticks = [-100, -50, 0, 50, 100]

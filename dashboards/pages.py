@@ -99,8 +99,8 @@ def monitor(
     session: Session, project: Project, filters: Filters, school_ids: set[int] | None
 ) -> dict[str, Any]:
     """Response rates of the open rounds, from the administration monitor's own counts."""
-    from survey.admin.monitor.queries import round_counts
     from survey.models import Round
+    from survey.rounds.counts import round_counts
 
     context = common_context(session, project, filters)
     charts = []

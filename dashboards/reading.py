@@ -167,20 +167,23 @@ def _group_part(kind: str, estimate: Estimate) -> str:
     return _("%(who)s %(did)s poeng, usikker", who=who, did=signed(estimate.value))
 
 
-def school_sentence(name: str, estimates: Sequence[tuple[str, float | None, float | None]]) -> str:
+def school_sentence(
+    name: str, arm: str, estimates: Sequence[tuple[str, float | None, float | None]]
+) -> str:
     """The school's model estimate in the latest round it has one, next to its arm's mean.
 
-    `estimates`: (round, school estimate, arm mean) in round order.
+    `arm`: the arm's name as it reads in a sentence; `estimates`: (round, school estimate,
+    arm mean) in round order.
     """
     shown = [e for e in estimates if e[1] is not None and e[2] is not None]
     if not shown:
         return _("Det er for få svar fra skolen til å vise %(what)s.", what=in_sentence(name))
     round_label, estimate, arm_mean = shown[-1]
     return _(
-        "I %(round)s er skolens anslag for %(what)s %(estimate)s, mot %(arm)s i snitt for "
-        "skolene i samme gruppe.",
+        "I %(round)s er skolens anslag for %(what)s %(estimate)s, mot %(mean)s i snitt på %(arm)s.",
         round=round_label,
         what=in_sentence(name),
         estimate=number(estimate),
-        arm=number(arm_mean),
+        mean=number(arm_mean),
+        arm=arm,
     )

@@ -117,7 +117,7 @@ def school_table(rows: Sequence[Mapping[str, Any]]) -> ChartData:
         Column("estimate", _("Skolens anslag (modell)"), ESTIMATE),
         Column("ci_low", _("KI fra"), ESTIMATE),
         Column("ci_high", _("KI til"), ESTIMATE),
-        Column("arm_mean", _("Snitt for gruppen"), ESTIMATE),
+        Column("arm_mean", _("Snitt for skolene av samme slag"), ESTIMATE),
         Column("note", _("Merknad")),
     )
     out = []

@@ -40,6 +40,7 @@ from survey.auth.access import (
 )
 from survey.db import db_session
 from survey.models import Group, Project, School
+from survey.security import CONTENT_SECURITY_POLICY
 
 blueprint = Blueprint(
     "dashboards",
@@ -49,10 +50,22 @@ blueprint = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-#: plotly.js injects <style> elements and sets style properties from script; the first is
-#: replaced by stylesheets (see plotly_assets), the second is CSSOM, which CSP allows. So the
-#: dashboards keep the app's strict policy unchanged.
 YEAR = 365 * 24 * 3600
+#: The app's strict policy, plus blob: images. plotly.js draws a chart for PNG download by
+#: loading its SVG as an image from a blob: URL, which only script of this origin can make.
+#: Styles stay 'self': the <style> elements plotly.js would inject are linked as stylesheets
+#: instead (see plotly_assets), and the styles it sets from script are CSSOM, which CSP allows.
+#: Scripts stay 'self': the figures travel as JSON data and are drawn by dashboards.js.
+DASHBOARD_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "img-src 'self' data:", "img-src 'self' data: blob:"
+)
+
+
+@blueprint.after_request
+def dashboard_policy(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = DASHBOARD_POLICY
+    return response
 
 
 @blueprint.context_processor

@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards.catalog import AnswerOption, ConstructInfo, ItemInfo
-from dashboards.figures import school_figure, trend_figure, triangulation_figure
+from dashboards.figures import school_figure, trend_figure
 from dashboards.figures_items import item_figure, monitor_figure
+from dashboards.figures_triangulation import triangulation_figure
 from dashboards.items import Distribution
 from dashboards.results import Estimate, GoalView, TrendView
 
