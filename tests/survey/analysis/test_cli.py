@@ -4,12 +4,17 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
 from analytics.simulation import simulate_demo
 from analytics.simulation_design import ConstructSpec
 from analytics.trend import fit_trend
 from survey.cli import main
+from survey.db import make_engine
+from survey.demo.loader import load_demo
 from tests.analytics.conftest import scored
+from tests.conftest import TEST_SECRET_KEY
+from tests.survey.analysis.conftest import NOW, SMALL
 
 SPEC = ConstructSpec("konflikt", tuple((f"k{i}", i == 3) for i in range(4)))
 
@@ -97,12 +102,16 @@ def test_analyze_csv_explains_a_bad_column(tidy_csv) -> None:
 
 
 def test_analyze_project_fits_and_stores(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("TRIVSEL_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRIVSEL_DATABASE_URL", url)
     monkeypatch.setenv("TRIVSEL_SECRET_KEY", "cli-test-secret-key-long-enough-to-be-real")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    for args in (["db", "upgrade"], ["demo"]):
-        assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    assert runner.invoke(main, ["db", "upgrade"], catch_exceptions=False).exit_code == 0
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        load_demo(session, TEST_SECRET_KEY, seed=5, design=SMALL, now=NOW)
+    engine.dispose()
     result = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "results stored" in result.output and "pupil   konflikt" in result.output
