@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -60,7 +61,7 @@ def test_a_school_without_contacts_is_skipped(session, open_round) -> None:
 
 
 class FakeSmtp:
-    sent: list = []
+    sent: ClassVar[list] = []
     fail = False
 
     def __init__(self, host: str, port: int, timeout: int) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import Flask
 from sqlalchemy import func, select
 
 from survey import scheduler as scheduler_module
@@ -65,7 +64,7 @@ def recomputed(monkeypatch) -> list[int]:
 
 
 def run_worker_start(database_url: str, tmp_path, moment: dt.datetime, monkeypatch) -> None:
-    """Start a worker at `moment` (a fresh app and scheduler), let its start-up jobs run, stop it."""
+    """Start a worker at `moment` (a new app and scheduler), let its start-up jobs run, stop it."""
     monkeypatch.setattr(tasks, "utc_now", lambda: moment)
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY}, str(tmp_path))
     done = threading.Event()
