@@ -52,3 +52,11 @@ def test_a_school_contact_cannot_open_another_school_by_url(
         f"{base}/items?school={other}",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_staff_home_links_to_the_results_of_each_project(
+    client, log_in, dashboard_project
+) -> None:
+    log_in(dashboard_project.users["contact"])
+    page = client.get("/staff/")
+    assert f'href="/dashboards/project/{dashboard_project.project.id}/"' in page.text
