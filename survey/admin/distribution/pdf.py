@@ -83,6 +83,7 @@ class LetterPdf(FPDF):
         except FileNotFoundError:
             self.add_font("mono", "", font_file("NotoSans-Regular"))
         self.set_fallback_fonts(["latin"], exact_match=False)
+        self._broken: dict[tuple[object, ...], list[str]] = {}
 
     @property
     def is_rtl(self) -> bool:
@@ -107,10 +108,24 @@ class LetterPdf(FPDF):
         """A paragraph across the page, aligned to the start of the language's lines."""
         self._shape()
         self.set_font("body", "B" if bold else "", size)
-        self.set_x(MARGIN)
         height = size * 0.3528 * self.script.leading
-        self.multi_cell(WIDTH, height, self._spaced(text), align="R" if self.is_rtl else "L")
+        self._lines_at(MARGIN, WIDTH, height, text)
         self.ln(after)
+
+    def _lines_at(self, x: float, width: float, height: float, text: str) -> None:
+        """A paragraph at `x`, broken into lines once per batch: every letter of a batch has
+        the same words, and breaking shaped text is most of the time a letter takes."""
+        align = "R" if self.is_rtl else "L"
+        key = (self.font_family, self.font_style, self.font_size_pt, width, text)
+        lines = self._broken.get(key)
+        if lines is None:
+            lines = self.multi_cell(
+                width, height, self._spaced(text), align=align, dry_run=True, output="LINES"
+            )
+            self._broken[key] = lines
+        for line in lines:
+            self.set_x(x)
+            self.cell(width, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
 
     def small_line(self, text: str) -> None:
         """A grey line of Latin text (the school's name), at the start side of the page."""
@@ -133,17 +148,12 @@ class LetterPdf(FPDF):
         text_width = WIDTH - side - 14
         self._shape()
         self.set_font("body", "B", 12)
-        self.set_xy(text_x, top + 6)
-        align = "R" if self.is_rtl else "L"
-        height = 12 * 0.3528 * self.script.leading
-        self.multi_cell(text_width, height, self._spaced(instruction), align=align)
+        self.set_y(top + 6)
+        self._lines_at(text_x, text_width, 12 * 0.3528 * self.script.leading, instruction)
         self.set_font("body", "", 10.5)
         for note in notes:
-            self.set_x(text_x)
             self.ln(1.5)
-            self.set_x(text_x)
-            note_height = 10.5 * 0.3528 * self.script.leading
-            self.multi_cell(text_width, note_height, self._spaced(note), align=align)
+            self._lines_at(text_x, text_width, 10.5 * 0.3528 * self.script.leading, note)
         link_y = max(self.get_y(), top + side + 6) + 3
         self._shape("ltr", "latn")
         self.set_font("mono", "", 10.5 if len(url) < 72 else 8.5)

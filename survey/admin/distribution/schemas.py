@@ -13,7 +13,8 @@ from survey.links.queries import TOKEN_SHAPE
 
 #: "parent:group:12", "parent:school:3" or "staff:school:3".
 TARGET = re.compile(r"^(parent|staff):(group|school):(\d+)$")
-MAX_LINKS = 1000
+#: One batch is one download; 500 letters take some 15 seconds to set in Urdu.
+MAX_LINKS = 500
 
 
 def _target(value: str) -> None:
