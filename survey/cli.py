@@ -10,12 +10,12 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from survey.app import create_app
+from survey.commands import command_app
 from survey.db import get_database
 
 
 def _app() -> Flask:
-    return create_app()
+    return command_app()
 
 
 @click.group(help="Trivsel: measuring how pupils, parents and staff experience school life.")
@@ -158,6 +158,11 @@ main.add_command(analyze)
 from survey.exports.cli import export  # noqa: E402 - each feature registers its command here
 
 main.add_command(export)
+
+from survey.backup.cli import backup_command, restore_command  # noqa: E402 - as above
+
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 if __name__ == "__main__":
     main()
