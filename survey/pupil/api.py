@@ -63,6 +63,7 @@ def save_answer(
     path: dict[str, str], body: dict[str, Any], client_id: str, item_id: str
 ) -> dict[str, Any]:
     """Save or replace the answer to one item (the same call twice stores it once)."""
+    operations.take_write_lock(db_session())
     pupil_class = _class_of(body)
     try:
         operations.save_pupil_answer(
@@ -86,6 +87,7 @@ def save_answer(
 @blueprint.response(200, SubmittedResponse)
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
     """Submit the response: its day of completion is kept, never the time."""
+    operations.take_write_lock(db_session())
     pupil_class = _class_of(body)
     try:
         response = operations.submit_pupil_response(

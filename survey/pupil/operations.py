@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from survey.models import AccessCode, Answer, Response
@@ -15,6 +16,17 @@ from survey.responses.operations import (
     save_answer,
     start_response,
 )
+
+
+def take_write_lock(session: Session) -> None:
+    """On SQLite, make a saving request's first statement a write, as BEGIN IMMEDIATE would.
+
+    A request that reads first and writes later fails at once with "database is locked" when
+    another request wrote in between (WAL snapshot); one that starts by writing waits its turn
+    (busy_timeout) instead. PostgreSQL needs nothing: its row locks and savepoints suffice.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE response SET status = status WHERE 1 = 0"))
 
 
 def respondent_of(access: AccessCode) -> Respondent:

@@ -37,11 +37,18 @@ blueprint = Blueprint("pupil", __name__)
 CLASS_KEY = "class_code_id"
 LANGUAGE_KEY = "pupil_lang"
 RESPONSE_KEY = "pupil_response_id"
+SAVING_ENDPOINTS = {"pupil.start_form_survey", "pupil.form_question", "pupil.form_finish"}
 
 
 @blueprint.before_request
 def speak_the_pupils_language() -> None:
     g.lang = session.get(LANGUAGE_KEY) or "nb"
+
+
+@blueprint.before_request
+def wait_for_the_write_lock() -> None:
+    if request.method == "POST" and request.endpoint in SAVING_ENDPOINTS:
+        operations.take_write_lock(db_session())
 
 
 @blueprint.after_request

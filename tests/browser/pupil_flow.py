@@ -5,50 +5,31 @@ Each test makes its own project, round and class, so the database checks see onl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from typing import Any
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from instruments import Instrument, bundled_instrument, instrument_from_json
-from survey.models import Group, Project, Response, Round, School
-from survey.rounds.operations import create_class_codes, freeze_instrument, set_round_instrument
-from survey.rounds.queries import open_class_codes
-from tests.conftest import TEST_SECRET_KEY
-from tests.survey.pupil.conftest import TWO_LANGUAGES
+from survey.models import Response
+from tests.survey.pupil.conftest import TWO_LANGUAGES, open_class
+
+__all__ = ["open_class"]  # used by the browser tests with their `seed`
 
 BOKMAAL = bundled_instrument("pupil-5-7", 1)
+#: The translated item bank: bokmål, nynorsk, English, Arabic, Somali, Polish, Ukrainian, Tigrinya.
+TRANSLATED = bundled_instrument("pupil-5-7", 2)
 
 
-def arabic_instrument() -> Instrument:
-    """The test instrument with Arabic text (the translated item bank is not in main yet)."""
+def small_instrument() -> Instrument:
+    """Four questions in bokmål and Arabic, one of them free text (tests/survey/pupil)."""
     return instrument_from_json({**TWO_LANGUAGES, "id": "pupil-browser"})
 
 
-def open_class(seed: Any, instrument: Instrument = BOKMAAL) -> tuple[str, int]:
-    """A new project with one open round asking `instrument`: (class code, round id)."""
-    name = f"Nettbrett {uuid.uuid4().hex[:8]}"
+def languages_in(seed: Any, round_id: int) -> list[str]:
     with seed() as session:
-        project = Project(name=name, delete_after_on=dt.date(2030, 12, 31))
-        school = School(project=project, name="Bakken skole", code=name[-8:], arm="intervention")
-        session.add(Group(school=school, grade=6, label="6A", enrolled=20))
-        round_ = Round(
-            project=project,
-            label="Høst",
-            opens_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
-            closes_at=dt.datetime(2026, 10, 30, tzinfo=dt.UTC),
-        )
-        session.add(round_)
-        session.flush()
-        set_round_instrument(session, round_, freeze_instrument(session, instrument))
-        round_.status = "open"
-        create_class_codes(session, round_, TEST_SECRET_KEY)
-        session.flush()
-        code = next(c.code for c in open_class_codes(session, TEST_SECRET_KEY) if c.project == name)
-        return code, round_.id
+        return list(session.scalars(select(Response.language).filter_by(round_id=round_id)))
 
 
 def responses_in(seed: Any, round_id: int) -> list[tuple[str, dict[str, object]]]:

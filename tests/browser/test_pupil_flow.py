@@ -14,6 +14,7 @@ from tests.browser.pupil_flow import (
     open_class,
     question_text,
     responses_in,
+    small_instrument,
     start,
     stored_state,
     wait_until_saved,
@@ -101,3 +102,17 @@ def test_a_double_tapped_send_gives_one_response(tablet, seed) -> None:
     tablet.touchscreen.tap(x, y)
     wait_until_sent(tablet)
     assert responses_in(seed, round_id) == [("complete", dict.fromkeys(ITEMS, 3))]
+
+
+def test_a_free_text_answer_is_sent_with_the_others(tablet, seed) -> None:
+    code, round_id = open_class(seed, small_instrument())
+    start(tablet, code, "Norsk bokmål")
+    begin(tablet)
+    answer_all(tablet, "3", 3)
+    tablet.get_by_role("textbox", name="Vil du si mer?").fill("Fint i friminuttet")
+    screenshot(tablet, "pupil-nb-question-text")
+    go_next(tablet)
+    _send(tablet)
+    answers = {"trivsel_liker": 3, "trivsel_trygg": 3, "trivsel_alene": 3}
+    answers["trivsel_kommentar"] = "Fint i friminuttet"
+    assert responses_in(seed, round_id) == [("complete", answers)]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from instruments import Instrument, bundled_instrument, instrument_from_json
-from survey.models import AccessCode
+from survey.models import AccessCode, Group, Project, Round, School
 from survey.rounds.operations import create_class_codes, freeze_instrument, set_round_instrument
 from survey.rounds.queries import open_class_codes
 from tests.conftest import TEST_SECRET_KEY
@@ -72,6 +75,30 @@ TWO_LANGUAGES = {
 def two_language_instrument() -> Instrument:
     """Loaded by the rules for frozen instruments, which need no translation statuses."""
     return instrument_from_json(TWO_LANGUAGES)
+
+
+def open_class(seed: Callable[[], Any], instrument: Instrument = PUPIL) -> tuple[str, int]:
+    """Committed through `seed()` (a session scope): a new project with one open round asking
+    `instrument`, for tests with a live server or threads. Returns (class code, round id)."""
+    name = f"Nettbrett {uuid.uuid4().hex[:8]}"
+    with seed() as session:
+        project = Project(name=name, delete_after_on=dt.date(2030, 12, 31))
+        school = School(project=project, name="Bakken skole", code=name[-8:], arm="intervention")
+        session.add(Group(school=school, grade=6, label="6A", enrolled=20))
+        round_ = Round(
+            project=project,
+            label="Høst",
+            opens_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+            closes_at=dt.datetime(2026, 10, 30, tzinfo=dt.UTC),
+        )
+        session.add(round_)
+        session.flush()
+        set_round_instrument(session, round_, freeze_instrument(session, instrument))
+        round_.status = "open"
+        create_class_codes(session, round_, TEST_SECRET_KEY)
+        session.flush()
+        code = next(c.code for c in open_class_codes(session, TEST_SECRET_KEY) if c.project == name)
+        return code, round_.id
 
 
 @pytest.fixture
