@@ -42,10 +42,9 @@ def _speak(options: list[str], chosen: str | None = None) -> str:
 
 def _stop_page(state: LinkState) -> tuple[str, int, dict[str, str]]:
     """The clear page for a link that cannot be answered now."""
-    if state.access is not None:
-        _speak([code for code in state.access.round.project.languages if code in LANGUAGES])
-    else:
-        _speak(list(LANGUAGES))
+    project = state.access.round.project if state.access is not None else None
+    known = [code for code in (project.languages if project else []) if code in LANGUAGES]
+    _speak(known or list(LANGUAGES))
     status = {"used": 200, "not_open": 200, "unknown": 404, "failed": 422}.get(state.status, 410)
     round_ = state.access.round if state.access is not None else None
     page = render_template("links/stopped.html", state=state, round=round_)
