@@ -6,17 +6,24 @@ request (see `init_app`) or at the end of a job (see `session_scope`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+
 EXTENSION_KEY = "trivsel.db"
+#: Seconds a client is asked to wait before it tries again while the database is out of reach.
+RETRY_AFTER_SECONDS = 5
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -83,6 +90,32 @@ def db_session() -> Session:
     return g.db_session
 
 
+def try_again_later(error: OperationalError) -> Response:
+    """503 with Retry-After: the database is down, restarting, or lost the connection.
+
+    The client keeps the call (the tablet's outbox) and sends it again. Every respondent write
+    is idempotent, so a retry after a commit that did land stores nothing twice.
+    """
+    reason = (str(error.orig).strip().splitlines() or [""])[0][:200]  # never the statement
+    log.warning(
+        "database unavailable on %s: %s %s", request.endpoint, type(error.orig).__name__, reason
+    )
+    # The words of a 500 page: what was sent is kept, try again (already in every catalog).
+    message = _("Noe gikk galt hos oss. Svarene som er sendt, er tatt vare på. Prøv igjen.")
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if request.path.startswith("/api/") or request.is_json or wants_json:
+        response = jsonify({"code": 503, "status": "error", "message": message})
+    else:
+        try:
+            page = render_template("errors/error.html", status=503, message=message)
+        except OperationalError:  # the page asks for the signed-in user, from the database
+            page = message
+        response = Response(page, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = Database(
         make_engine(app.config["DATABASE_URL"], echo=app.config["DATABASE_ECHO"])
@@ -98,9 +131,17 @@ def init_app(app: Flask) -> None:
                 session.commit()
             else:
                 session.rollback()
+        except OperationalError as error:  # the commit may or may not have landed
+            unavailable = try_again_later(error)
+            for name, value in response.headers.items():
+                if name.lower() not in {"content-type", "content-length"}:
+                    unavailable.headers.setdefault(name, value)
+            return unavailable
         finally:
             session.close()
         return response
+
+    app.register_error_handler(OperationalError, try_again_later)
 
     @app.teardown_request
     def roll_back_failed_request(_exc: BaseException | None) -> None:
