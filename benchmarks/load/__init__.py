@@ -1,0 +1,1 @@
+"""Helpers of the load benchmark and the fault drills (not a benchmark themselves)."""
