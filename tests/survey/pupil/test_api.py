@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import current_app
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response, Round
@@ -100,3 +102,19 @@ def test_the_pupil_calls_are_in_the_openapi_document(client) -> None:
     paths = client.get("/api/openapi.json").json["paths"]
     assert "/api/v1/pupil/responses/{client_id}/answers/{item_id}" in paths
     assert "/api/v1/pupil/responses/{client_id}/submit" in paths
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(extra=st.dictionaries(st.sampled_from(["value", "declined", "text", "language"]), JSON))
+def test_any_body_gets_an_answer_or_a_422_never_a_500(api_put, body, extra) -> None:
+    page = api_put(f"{URL}/answers/{ITEM}", {**body, **extra})
+    assert page.status_code in (200, 422), page.json
