@@ -194,7 +194,9 @@ def test_the_target_round_survives_every_attempt_by_outsiders(app: Flask, world:
     assert world.target.project.name == "Målprosjekt"
 
 
-def test_a_school_contact_cannot_open_another_school_of_the_same_project(app: Flask, world: World) -> None:
+def test_a_school_contact_cannot_open_another_school_of_its_project(
+    app: Flask, world: World
+) -> None:
     client = _client_as(app, "school_contact", world)
     side = world.target
     other_group = side.other_school.groups[0]
