@@ -29,6 +29,7 @@ from survey.db import db_session
 from survey.models import Response as SurveyResponse
 from survey.pupil import operations, queries
 from survey.pupil.schemas import AnswerForm, ClassCodeForm, LanguageForm
+from survey.ratelimit import client_key, window
 from survey.responses.operations import AnswerError, complete_response
 from survey.rounds.queries import find_open_class_code
 
@@ -88,9 +89,14 @@ def enter_class_code() -> tuple[str, int] | BaseResponse:
 
 def _enter_class_code(typed: str) -> tuple[str, int] | BaseResponse:
     typed = typed[:40]
+    guesses, client = window("class-code-client"), client_key()
+    if guesses.is_blocked(client):
+        error = _("For mange forsøk. Vent litt og prøv igjen.")
+        return _render("pupil/start.html", 429, code=typed, error=error, current=None)
     access = find_open_class_code(db_session(), current_app.config["SECRET_KEY"], typed)
     pupil_class = queries.open_class(db_session(), access.id if access else None)
     if pupil_class is None:
+        guesses.count(client)  # only wrong codes count: a whole school shares one address
         error = _("Vi fant ingen åpen klasse med den koden. Sjekk koden og prøv igjen.")
         return _render("pupil/start.html", 422, code=typed, error=error, current=None)
     session.clear()

@@ -67,3 +67,11 @@ def test_a_language_the_instrument_lacks_is_not_taken(tablet, post_form, client)
 def test_the_survey_without_a_class_sends_the_pupil_to_the_start(client) -> None:
     assert client.get("/elev/").headers["Location"] == "/elev/sprak"
     assert client.get("/elev/sprak").headers["Location"] == "/"
+
+
+def test_guessing_class_codes_is_stopped_after_twenty_wrong_tries(post_form) -> None:
+    for _ in range(20):
+        assert post_form("/", {"code": "WRONG1"}).status_code == 422
+    page = post_form("/", {"code": "WRONG2"})
+    assert page.status_code == 429
+    assert "For mange forsøk" in page.text
