@@ -56,3 +56,17 @@ def test_pupil_pages_and_calls_are_never_cached(client, tablet) -> None:
     tablet()
     assert client.get("/elev/").headers["Cache-Control"] == "no-store"
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_no_address_or_user_agent_is_stored_anywhere_in_the_database(
+    app, client, post_form, api_put, tablet, session
+) -> None:
+    """Every text of every row of every table, after a whole pupil flow from a known address."""
+    from survey.models import Base
+
+    _whole_flow(app, client, post_form, api_put, tablet)
+    for table in Base.metadata.sorted_tables:
+        for row in session.execute(table.select()):
+            stored = " ".join(str(value) for value in row)
+            assert ADDRESS not in stored, table.name
+            assert "unique-agent-string" not in stored, table.name
