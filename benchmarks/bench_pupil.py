@@ -218,8 +218,7 @@ def latency(name: str, url: str, args: argparse.Namespace, weigh: bool = False) 
           f"max {max(times, default=float('nan')):7.1f} ms")  # fmt: skip
 
 
-def postgres_url() -> str | None:
-    url = os.environ.get("TRIVSEL_BENCH_DATABASE_URL", POSTGRES_DEFAULT)
+def postgres_url(url: str) -> str | None:
     try:
         engine = make_engine(url)
         with engine.begin() as connection:
@@ -242,11 +241,13 @@ def main() -> None:
         "--think", type=float, default=0.0, help="mean seconds a pupil spends on a question"
     )
     args = parser.parse_args()
+    # Taken out of the environment: the app refuses TRIVSEL_* settings it does not know.
+    postgres = os.environ.pop("TRIVSEL_BENCH_DATABASE_URL", POSTGRES_DEFAULT)
     print(f"Instrument {INSTRUMENT.id} v{INSTRUMENT.version}: {len(INSTRUMENT.items)} questions")
     with tempfile.TemporaryDirectory() as folder:
         sqlite = f"sqlite:///{Path(folder) / 'bench.db'}"
         latency("SQLite", sqlite, args, weigh=True)
-    url = postgres_url()
+    url = postgres_url(postgres)
     if url is not None:
         latency("PostgreSQL", url, args)
 
