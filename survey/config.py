@@ -55,7 +55,7 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     """Read `TRIVSEL_<KEY>` variables for the known keys; unknown ones are an error."""
     values: dict[str, Any] = {}
     for name, raw in environ.items():
-        if not name.startswith("TRIVSEL_") or name.startswith("TRIVSEL_TEST_"):
+        if not name.startswith("TRIVSEL_") or name.startswith(("TRIVSEL_TEST_", "TRIVSEL_BENCH_")):
             continue
         key = name.removeprefix("TRIVSEL_")
         if key == "DEMO_PASSWORD":

@@ -48,3 +48,8 @@ def test_production_with_a_real_secret_uses_secure_cookies(tmp_path) -> None:
     app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_test_and_benchmark_variables_are_not_settings(tmp_path) -> None:
+    environ = {"TRIVSEL_TEST_DATABASE_URL": "x", "TRIVSEL_BENCH_POSTGRES": "y"}
+    assert build_config(None, str(tmp_path), environ)["LOG_LEVEL"] == "INFO"
