@@ -111,10 +111,8 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def tablet(browser: Any, live_server: str) -> Iterator[Any]:
-    """A page on a touch tablet; the test fails if anything is requested from another origin."""
-    context = browser.new_context(base_url=live_server, **TABLET)
+def guard_origin(context: Any, live_server: str) -> list[str]:
+    """Abort every request to another origin; the returned list collects their URLs."""
     foreign: list[str] = []
     origin = urlsplit(live_server).netloc
 
@@ -127,6 +125,14 @@ def tablet(browser: Any, live_server: str) -> Iterator[Any]:
             route.abort()
 
     context.route("**/*", guard)
+    return foreign
+
+
+@pytest.fixture
+def tablet(browser: Any, live_server: str) -> Iterator[Any]:
+    """A page on a touch tablet; the test fails if anything is requested from another origin."""
+    context = browser.new_context(base_url=live_server, **TABLET)
+    foreign = guard_origin(context, live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

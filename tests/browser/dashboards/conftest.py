@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -21,6 +20,7 @@ from survey.analysis.operations import analyze_project
 from survey.db import get_database
 from survey.demo.loader import DEMO_PROJECT_NAME, DemoExistsError, demo_password, load_demo
 from survey.models import Group, Project, Response, Round, School, User
+from tests.browser.conftest import guard_origin
 from tests.conftest import TEST_SECRET_KEY
 
 LAPTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "nb-NO"}
@@ -77,19 +77,8 @@ def _move_pupils_to_a_small_class(session: Any, project: Project, school: School
 def laptop(browser: Any, live_server: str) -> Iterator[Any]:
     """A page on a laptop; fails the test on a request to another origin or a CSP violation."""
     context = browser.new_context(base_url=live_server, accept_downloads=True, **LAPTOP)
-    foreign: list[str] = []
+    foreign = guard_origin(context, live_server)
     violations: list[str] = []
-    origin = urlsplit(live_server).netloc
-
-    def guard(route: Any) -> None:
-        url = route.request.url
-        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).netloc == origin:
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
     context.expose_function("reportCsp", lambda violation: violations.append(violation))
     context.add_init_script(REPORT_CSP)
     page = context.new_page()
