@@ -32,9 +32,12 @@ blueprint = Blueprint(
 )
 
 
-def _class_of(body: dict[str, Any]) -> queries.PupilClass:
-    access_id = queries.access_id_from_token(current_app.config["SECRET_KEY"], body["class_token"])
-    found = queries.open_class(db_session(), access_id)
+def _access_id(body: dict[str, Any]) -> int | None:
+    return queries.access_id_from_token(current_app.config["SECRET_KEY"], body["class_token"])
+
+
+def _class_of(body: dict[str, Any]) -> queries.SavingClass:
+    found = queries.saving_class(db_session(), _access_id(body))
     if found is None:
         _unprocessable("class_token", "The class is unknown or its round is not open.")
     return found
@@ -63,21 +66,21 @@ def save_answer(
     path: dict[str, str], body: dict[str, Any], client_id: str, item_id: str
 ) -> dict[str, Any]:
     """Save or replace the answer to one item (the same call twice stores it once)."""
-    operations.take_write_lock(db_session())
-    pupil_class = _class_of(body)
-    try:
-        operations.save_pupil_answer(
-            db_session(),
-            pupil_class.access,
-            path["client_id"],
-            body["language"],
-            path["item_id"],
-            value=body["value"],
-            text=body["text"],
-            declined=body["declined"],
-        )
-    except AnswerError as error:
-        _unprocessable(_field_of(error), str(error))
+    session = db_session()
+    operations.take_write_lock(session)
+    client, item = path["client_id"], path["item_id"]
+    answer = {"value": body["value"], "text": body["text"], "declined": body["declined"]}
+    remembered = queries.class_memory().get(_access_id(body))
+    if remembered is None or not operations.save_remembered_answer(
+        session, remembered, client, item, **answer
+    ):
+        pupil_class = _class_of(body)
+        try:
+            operations.save_pupil_answer(
+                session, pupil_class, client, body["language"], item, **answer
+            )
+        except AnswerError as error:
+            _unprocessable(_field_of(error), str(error))
     return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
 
 
@@ -91,7 +94,7 @@ def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[s
     pupil_class = _class_of(body)
     try:
         response = operations.submit_pupil_response(
-            db_session(), pupil_class.access, path["client_id"], body["language"], today_in_norway()
+            db_session(), pupil_class, path["client_id"], body["language"], today_in_norway()
         )
     except AnswerError as error:
         _unprocessable(_field_of(error), str(error))

@@ -9,12 +9,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from survey.models import AccessCode, Answer, Response
+from survey.pupil.queries import SavingClass
 from survey.responses.operations import (
     AnswerError,
     Respondent,
+    check_answer,
     complete_response,
     save_answer,
     start_response,
+    upsert_answer,
 )
 
 
@@ -39,9 +42,31 @@ def start_form_response(session: Session, access: AccessCode, language: str) -> 
     return start_response(session, uuid.uuid4().hex, respondent_of(access), language)
 
 
+def save_remembered_answer(
+    session: Session,
+    pupil_class: SavingClass,
+    client_id: str,
+    item_id: str,
+    *,
+    value: int | None = None,
+    text: str | None = None,
+    declined: bool = False,
+) -> bool:
+    """The common save, in one statement: an answer to a response the tablet started before,
+    in a class the worker remembers. False when it did not apply; then `save_pupil_answer`
+    makes the response, or says why the answer cannot be stored."""
+    try:
+        check_answer(pupil_class.instrument, item_id, value, text, declined)
+    except AnswerError:
+        return False
+    answer = {"value": value, "text": text, "declined": declined}
+    respondent = pupil_class.respondent
+    return upsert_answer(session, client_id, respondent, pupil_class.version_id, item_id, **answer)
+
+
 def save_pupil_answer(
     session: Session,
-    access: AccessCode,
+    pupil_class: SavingClass,
     client_id: str,
     language: str,
     item_id: str,
@@ -51,15 +76,15 @@ def save_pupil_answer(
     declined: bool = False,
 ) -> Answer:
     """Save one answer from the tablet; the response is made by the first answer it sends."""
-    response = start_response(session, client_id, respondent_of(access), language)
+    response = start_response(session, client_id, pupil_class.respondent, language)
     return save_answer(session, response, item_id, value=value, text=text, declined=declined)
 
 
 def submit_pupil_response(
-    session: Session, access: AccessCode, client_id: str, language: str, today: dt.date
+    session: Session, pupil_class: SavingClass, client_id: str, language: str, today: dt.date
 ) -> Response:
     """Submit once; a second tap or a retried request changes nothing."""
-    response = start_response(session, client_id, respondent_of(access), language)
+    response = start_response(session, client_id, pupil_class.respondent, language)
     return complete_response(session, response, today)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
@@ -15,11 +18,14 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument, Item, Scale
 from survey.i18n import LANGUAGES, Language
-from survey.models import AccessCode, Answer
-from survey.responses.operations import instrument_of
+from survey.models import AccessCode, Answer, InstrumentVersion, Round, RoundInstrument
+from survey.responses.operations import Respondent, instrument_of, instrument_of_id
 
 ICONS = Path(__file__).resolve().parents[1] / "static" / "pupil" / "icons.svg"
 CLASS_TOKEN_SALT = "trivsel-pupil-class"  # noqa: S105 - a signing salt, not a secret
+#: How long a worker remembers the class behind a class code, and for how many codes at most.
+CLASS_MEMORY_SECONDS = 60.0
+CLASS_MEMORY_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,95 @@ def open_class(session: Session, access_id: int | None) -> PupilClass | None:
     if version is None:
         return None
     return PupilClass(access=access, instrument=instrument_of(version))
+
+
+@dataclass(frozen=True)
+class SavingClass:
+    """What a tablet's save needs of its class, as plain values that a worker may remember.
+
+    Nothing here can change while the round is open: a code's round, school and class are fixed,
+    and a round's instruments are frozen when it opens. Whether the round is still open is not
+    remembered; the save itself asks the database (`upsert_answer`).
+    """
+
+    access_id: int
+    version_id: int
+    instrument: Instrument
+    respondent: Respondent
+
+
+class ClassMemory:
+    """What one app's worker remembers of classes that were open a moment ago (thread-safe).
+
+    A save that finds its class here skips one query; whatever the memory says, the save's
+    statement checks the response's round, school, class, version and the round's status
+    itself, and any save it refuses is done again from a fresh read.
+    """
+
+    def __init__(self, seconds: float = CLASS_MEMORY_SECONDS, size: int = CLASS_MEMORY_SIZE):
+        self._seconds = seconds
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: dict[int, tuple[float, SavingClass]] = {}
+
+    def get(self, access_id: int | None) -> SavingClass | None:
+        if access_id is None:
+            return None
+        with self._lock:
+            entry = self._entries.get(access_id)
+        if entry is None or time.monotonic() - entry[0] > self._seconds:
+            return None
+        return entry[1]
+
+    def put(self, found: SavingClass) -> None:
+        with self._lock:
+            if len(self._entries) >= self._size:
+                self._entries.clear()
+            self._entries[found.access_id] = (time.monotonic(), found)
+
+    def forget(self, access_id: int) -> None:
+        with self._lock:
+            self._entries.pop(access_id, None)
+
+
+def class_memory() -> ClassMemory:
+    """The current app's memory of open classes, one per app (and so one per worker)."""
+    return current_app.extensions.setdefault("trivsel.pupil_classes", ClassMemory())
+
+
+def saving_class(session: Session, access_id: int | None) -> SavingClass | None:
+    """The class behind a class code id, read fresh in one query and remembered for the next
+    save; None unless its round is open and asks pupils."""
+    if access_id is None:
+        return None
+    row = session.execute(
+        select(
+            AccessCode.round_id,
+            AccessCode.school_id,
+            AccessCode.group_id,
+            InstrumentVersion.id,
+            InstrumentVersion.content_hash,
+        )
+        .join(Round, Round.id == AccessCode.round_id)
+        .join(
+            RoundInstrument,
+            (RoundInstrument.round_id == Round.id) & (RoundInstrument.respondent_type == "pupil"),
+        )
+        .join(InstrumentVersion, InstrumentVersion.id == RoundInstrument.instrument_version_id)
+        .where(AccessCode.id == access_id, AccessCode.kind == "class_code", Round.status == "open")
+    ).one_or_none()
+    if row is None:
+        class_memory().forget(access_id)
+        return None
+    round_id, school_id, group_id, version_id, content_hash = row
+    found = SavingClass(
+        access_id=access_id,
+        version_id=version_id,
+        instrument=instrument_of_id(session, version_id, content_hash),
+        respondent=Respondent(round_id, school_id, group_id, "pupil"),
+    )
+    class_memory().put(found)
+    return found
 
 
 def class_token(secret_key: str, access_id: int) -> str:

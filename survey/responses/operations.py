@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, Integer, String, Text, bindparam, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,6 +48,15 @@ def instrument_of(version: InstrumentVersion) -> Instrument:
     if key not in _parsed:
         _parsed[key] = instrument_from_json(version.content)
     return _parsed[key]
+
+
+def instrument_of_id(session: Session, version_id: int, content_hash: str) -> Instrument:
+    """As `instrument_of`, reading the version's content only the first time in a process."""
+    parsed = _parsed.get((version_id, content_hash))
+    if parsed is not None:
+        return parsed
+    version = session.get_one(InstrumentVersion, version_id)
+    return instrument_of(version)
 
 
 def start_response(
@@ -110,7 +122,7 @@ def save_answer(
         raise AnswerError("the response is already submitted")
     if not response.round.is_open:
         raise AnswerError("the round is closed")
-    _check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
+    check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
     fields = {"value": value, "text": text, "is_declined": declined}
     answer = session.scalar(select(Answer).filter_by(response_id=response.id, item_id=item_id))
     if answer is None:
@@ -130,9 +142,82 @@ def save_answer(
     return answer
 
 
-def _check_answer(
+def upsert_answer(
+    session: Session,
+    client_id: str,
+    respondent: Respondent,
+    version_id: int,
+    item_id: str,
+    *,
+    value: int | None = None,
+    text: str | None = None,
+    declined: bool = False,
+) -> bool:
+    """Store or replace one answer in a single statement, the common case of a tablet's save.
+
+    The answer must already have passed `check_answer` against version `version_id`. It is
+    written only to a response with this client id that belongs to `respondent`, was started
+    on that version, is not submitted, and whose round is open; the statement checks all of
+    that itself, so nothing it relies on may be stale. False when no answer was written: the
+    caller then takes the full path (`start_response`, `save_answer`), which says why.
+    """
+    parameters = {
+        "client_id": client_id,
+        "round_id": respondent.round_id,
+        "school_id": respondent.school_id,
+        "group_id": respondent.group_id,
+        "respondent_type": respondent.respondent_type,
+        "version_id": version_id,
+        "item_id": item_id,
+        "value": value,
+        "text": text,
+        "declined": declined,
+    }
+    connection = session.connection()  # Core, not the ORM: a parameter dict is not a bulk insert
+    return (
+        connection.execute(_upsert_statement(connection.dialect.name), parameters).first()
+        is not None
+    )
+
+
+@cache
+def _upsert_statement(dialect_name: str) -> Any:
+    """The statement of `upsert_answer`, built once per dialect; its values are parameters."""
+    round_is_open = exists().where(Round.id == Response.round_id, Round.status == "open")
+    source = select(
+        Response.id,
+        bindparam("item_id", type_=String),
+        bindparam("value", type_=Integer),
+        bindparam("text", type_=Text),
+        bindparam("declined", type_=Boolean),
+    ).where(
+        Response.client_id == bindparam("client_id"),
+        Response.round_id == bindparam("round_id"),
+        Response.school_id == bindparam("school_id"),
+        Response.group_id.is_not_distinct_from(bindparam("group_id", type_=Integer)),
+        Response.respondent_type == bindparam("respondent_type"),
+        Response.instrument_version_id == bindparam("version_id"),
+        Response.status != "complete",
+        round_is_open,
+    )
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(Answer).from_select(
+        ["response_id", "item_id", "value", "text", "is_declined"], source
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[Answer.response_id, Answer.item_id],
+        set_={
+            "value": insert.excluded.value,
+            "text": insert.excluded.text,
+            "is_declined": insert.excluded.is_declined,
+        },
+    ).returning(Answer.id)
+
+
+def check_answer(
     instrument: Instrument, item_id: str, value: int | None, text: str | None, declined: bool
 ) -> None:
+    """Refuse an answer the instrument cannot take, with a message that says why."""
     try:
         item = instrument.item(item_id)
     except KeyError:
