@@ -71,7 +71,7 @@ def save_answer(
     client, item = path["client_id"], path["item_id"]
     answer = {"value": body["value"], "text": body["text"], "declined": body["declined"]}
     remembered = queries.class_memory().get(_access_id(body))
-    if remembered is None or not operations.save_remembered_answer(
+    if remembered is None or not operations.save_answer_quickly(
         session, remembered, client, item, **answer
     ):
         pupil_class = _class_of(body)

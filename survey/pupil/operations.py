@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import AccessCode, Answer, Response
 from survey.pupil.queries import SavingClass
+from survey.responses.fast import ensure_response, upsert_answer
 from survey.responses.operations import (
     AnswerError,
     Respondent,
@@ -17,7 +18,6 @@ from survey.responses.operations import (
     complete_response,
     save_answer,
     start_response,
-    upsert_answer,
 )
 
 
@@ -42,7 +42,7 @@ def start_form_response(session: Session, access: AccessCode, language: str) -> 
     return start_response(session, uuid.uuid4().hex, respondent_of(access), language)
 
 
-def save_remembered_answer(
+def save_answer_quickly(
     session: Session,
     pupil_class: SavingClass,
     client_id: str,
@@ -52,9 +52,8 @@ def save_remembered_answer(
     text: str | None = None,
     declined: bool = False,
 ) -> bool:
-    """The common save, in one statement: an answer to a response the tablet started before,
-    in a class the worker remembers. False when it did not apply; then `save_pupil_answer`
-    makes the response, or says why the answer cannot be stored."""
+    """Save an answer to a response the tablet started before, in one statement; the class may
+    be one the worker remembers. False when it did not apply: then `save_pupil_answer`."""
     try:
         check_answer(pupil_class.instrument, item_id, value, text, declined)
     except AnswerError:
@@ -74,10 +73,19 @@ def save_pupil_answer(
     value: int | None = None,
     text: str | None = None,
     declined: bool = False,
-) -> Answer:
-    """Save one answer from the tablet; the response is made by the first answer it sends."""
+) -> None:
+    """Save one answer from the tablet; the response is made by the first answer it sends.
+
+    That takes two statements. A save they refuse takes the full path, which says why.
+    """
+    answer = {"value": value, "text": text, "declined": declined}
+    if language in pupil_class.instrument.languages:
+        version_id = pupil_class.version_id
+        ensure_response(session, client_id, pupil_class.respondent, version_id, language)
+        if save_answer_quickly(session, pupil_class, client_id, item_id, **answer):
+            return
     response = start_response(session, client_id, pupil_class.respondent, language)
-    return save_answer(session, response, item_id, value=value, text=text, declined=declined)
+    save_answer(session, response, item_id, **answer)
 
 
 def submit_pupil_response(

@@ -9,11 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, Text, bindparam, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -140,78 +137,6 @@ def save_answer(
         setattr(answer, name, field_value)
     session.flush()
     return answer
-
-
-def upsert_answer(
-    session: Session,
-    client_id: str,
-    respondent: Respondent,
-    version_id: int,
-    item_id: str,
-    *,
-    value: int | None = None,
-    text: str | None = None,
-    declined: bool = False,
-) -> bool:
-    """Store or replace one answer in a single statement, the common case of a tablet's save.
-
-    The answer must already have passed `check_answer` against version `version_id`. It is
-    written only to a response with this client id that belongs to `respondent`, was started
-    on that version, is not submitted, and whose round is open; the statement checks all of
-    that itself, so nothing it relies on may be stale. False when no answer was written: the
-    caller then takes the full path (`start_response`, `save_answer`), which says why.
-    """
-    parameters = {
-        "client_id": client_id,
-        "round_id": respondent.round_id,
-        "school_id": respondent.school_id,
-        "group_id": respondent.group_id,
-        "respondent_type": respondent.respondent_type,
-        "version_id": version_id,
-        "item_id": item_id,
-        "value": value,
-        "text": text,
-        "declined": declined,
-    }
-    connection = session.connection()  # Core, not the ORM: a parameter dict is not a bulk insert
-    return (
-        connection.execute(_upsert_statement(connection.dialect.name), parameters).first()
-        is not None
-    )
-
-
-@cache
-def _upsert_statement(dialect_name: str) -> Any:
-    """The statement of `upsert_answer`, built once per dialect; its values are parameters."""
-    round_is_open = exists().where(Round.id == Response.round_id, Round.status == "open")
-    source = select(
-        Response.id,
-        bindparam("item_id", type_=String),
-        bindparam("value", type_=Integer),
-        bindparam("text", type_=Text),
-        bindparam("declined", type_=Boolean),
-    ).where(
-        Response.client_id == bindparam("client_id"),
-        Response.round_id == bindparam("round_id"),
-        Response.school_id == bindparam("school_id"),
-        Response.group_id.is_not_distinct_from(bindparam("group_id", type_=Integer)),
-        Response.respondent_type == bindparam("respondent_type"),
-        Response.instrument_version_id == bindparam("version_id"),
-        Response.status != "complete",
-        round_is_open,
-    )
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    insert = dialect.insert(Answer).from_select(
-        ["response_id", "item_id", "value", "text", "is_declined"], source
-    )
-    return insert.on_conflict_do_update(
-        index_elements=[Answer.response_id, Answer.item_id],
-        set_={
-            "value": insert.excluded.value,
-            "text": insert.excluded.text,
-            "is_declined": insert.excluded.is_declined,
-        },
-    ).returning(Answer.id)
 
 
 def check_answer(

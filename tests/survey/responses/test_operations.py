@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from instruments import bundled_instrument
-from survey.models import Answer, Response
+from survey.models import Answer
 from survey.responses.operations import (
     AnswerError,
     Respondent,
@@ -16,28 +15,8 @@ from survey.responses.operations import (
     complete_response,
     save_answer,
     start_response,
-    upsert_answer,
 )
-from survey.rounds.operations import freeze_instrument, set_round_instrument
-
-PUPIL = bundled_instrument("pupil-5-7")
-ITEM = PUPIL.items_in("trivsel")[0].id
-DAY = dt.date(2026, 10, 5)
-
-
-@pytest.fixture
-def respondent(session, make_round, make_group) -> Respondent:
-    group = make_group()
-    round_ = make_round(project=group.school.project)
-    set_round_instrument(session, round_, freeze_instrument(session, PUPIL))
-    round_.status = "open"
-    session.flush()
-    return Respondent(round_.id, group.school_id, group.id, "pupil")
-
-
-@pytest.fixture
-def response(session, respondent) -> Response:
-    return start_response(session, "device-1", respondent, "nb")
+from tests.survey.responses.conftest import DAY, ITEM
 
 
 def _answers(session) -> int:
@@ -115,36 +94,3 @@ def test_nothing_is_saved_once_the_round_has_closed(session, response) -> None:
 def test_a_language_the_instrument_lacks_is_refused(session, respondent) -> None:
     with pytest.raises(AnswerError, match="not available"):
         start_response(session, "device-2", respondent, "xx")
-
-
-def _upsert(session, respondent, response, **answer) -> bool:
-    return upsert_answer(
-        session, "device-1", respondent, response.instrument_version_id, ITEM, **answer
-    )
-
-
-def test_the_one_statement_save_stores_once_and_replaces(session, respondent, response) -> None:
-    assert _upsert(session, respondent, response, value=2)
-    assert _upsert(session, respondent, response, value=2)
-    assert _upsert(session, respondent, response, declined=True)
-    answer = session.scalar(select(Answer))
-    assert (_answers(session), answer.value, answer.is_declined) == (1, None, True)
-
-
-def test_the_one_statement_save_writes_nothing_where_the_full_path_would_refuse(
-    session, respondent, response, make_group
-) -> None:
-    other_class = Respondent(respondent.round_id, respondent.school_id, make_group().id, "pupil")
-    refused = [
-        upsert_answer(session, "device-2", respondent, response.instrument_version_id, ITEM),
-        _upsert(session, other_class, response, value=3),
-        upsert_answer(session, "device-1", respondent, -1, ITEM, value=3),
-    ]
-    complete_response(session, response, DAY)
-    refused.append(_upsert(session, respondent, response, value=3))
-    response.status, response.completed_on = "partial", None
-    response.round.status = "closed"
-    session.flush()
-    refused.append(_upsert(session, respondent, response, value=3))
-    assert refused == [False] * 5
-    assert _answers(session) == 0
