@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,3 +34,26 @@ def record(
     session.flush()
     log.info("audit %s by %s (project %s)", action, event.actor, project_id)
     return event
+
+
+def apply_changes(
+    session: Session,
+    row: Any,
+    fields: Mapping[str, Any],
+    *,
+    action: str,
+    user: User | None,
+    project_id: int | None,
+    **ids: Any,
+) -> list[str]:
+    """Set the fields that differ on `row`, flush, and record which changed (names, not values).
+
+    Nothing is recorded when nothing changed. `ids` name the row in the audit event.
+    """
+    changed = sorted(key for key, value in fields.items() if getattr(row, key) != value)
+    for key in changed:
+        setattr(row, key, fields[key])
+    session.flush()
+    if changed:
+        record(session, action, user=user, project_id=project_id, **ids, changed=changed)
+    return changed

@@ -23,19 +23,16 @@ def create_goal(session: Session, user: User | None, project: Project, **fields:
 
 
 def update_goal(session: Session, user: User, goal: Goal, **fields: Any) -> Goal:
-    changed = {key: value for key, value in fields.items() if getattr(goal, key) != value}
-    for key, value in changed.items():
-        setattr(goal, key, value)
-    session.flush()
+    changed = audit.apply_changes(
+        session,
+        goal,
+        fields,
+        action="goal.updated",
+        user=user,
+        project_id=goal.project_id,
+        goal_id=goal.id,
+    )
     if changed:
-        audit.record(
-            session,
-            "goal.updated",
-            user=user,
-            project_id=goal.project_id,
-            goal_id=goal.id,
-            changed=sorted(changed),
-        )
         log.info("updated goal %s: %s", goal.id, ", ".join(changed))
     return goal
 

@@ -39,19 +39,16 @@ def create_school(session: Session, user: User | None, project: Project, **field
 
 def update_school(session: Session, user: User, school: School, **fields: Any) -> School:
     _check_school_free(session, school.project, fields["name"], fields["code"], school.id)
-    changed = {key: value for key, value in fields.items() if getattr(school, key) != value}
-    for key, value in changed.items():
-        setattr(school, key, value)
-    session.flush()
+    changed = audit.apply_changes(
+        session,
+        school,
+        fields,
+        action="school.updated",
+        user=user,
+        project_id=school.project_id,
+        school_id=school.id,
+    )
     if changed:
-        audit.record(
-            session,
-            "school.updated",
-            user=user,
-            project_id=school.project_id,
-            school_id=school.id,
-            changed=sorted(changed),
-        )
         log.info("updated school %s: %s", school.id, ", ".join(changed))
     return school
 
@@ -80,19 +77,16 @@ def create_group(session: Session, user: User | None, school: School, **fields: 
 
 def update_group(session: Session, user: User | None, group: Group, **fields: Any) -> Group:
     _check_label_free(session, group.school, fields["label"], group.id)
-    changed = {key: value for key, value in fields.items() if getattr(group, key) != value}
-    for key, value in changed.items():
-        setattr(group, key, value)
-    session.flush()
+    changed = audit.apply_changes(
+        session,
+        group,
+        fields,
+        action="group.updated",
+        user=user,
+        project_id=group.school.project_id,
+        group_id=group.id,
+    )
     if changed:
-        audit.record(
-            session,
-            "group.updated",
-            user=user,
-            project_id=group.school.project_id,
-            group_id=group.id,
-            changed=sorted(changed),
-        )
         log.info("updated group %s: %s", group.id, ", ".join(changed))
     return group
 
