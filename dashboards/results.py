@@ -91,22 +91,23 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
     construct, respondent_type = str(result["construct"]), str(result["respondent_type"])
     if "error" in result:
         return TrendView(construct, respondent_type, error=str(result["error"]))
+    means = {
+        (str(r["round"]), str(r["arm"])): Estimate.from_record(r) for r in result["marginal_means"]
+    }
+    counts = {(str(r["round"]), str(r["arm"])): int(r["responses"] or 0) for r in result["counts"]}
+    # A hidden mean's n is hidden too, as in every other suppressed table.
+    hidden = {key for key, mean in means.items() if mean.suppressed}
     return TrendView(
         construct=construct,
         respondent_type=respondent_type,
         rounds=tuple(str(r) for r in result["rounds"]),
         arms=tuple(str(a) for a in result["arms"]),
-        means={
-            (str(r["round"]), str(r["arm"])): Estimate.from_record(r)
-            for r in result["marginal_means"]
-        },
+        means=means,
         changes={
             (str(r["round"]), str(r["arm"])): Estimate.from_record(r) for r in result["changes"]
         },
         dids={str(r["round"]): Estimate.from_record(r) for r in result["contrasts"]},
-        counts={
-            (str(r["round"]), str(r["arm"])): int(r["responses"] or 0) for r in result["counts"]
-        },
+        counts={key: n for key, n in counts.items() if key not in hidden},
         variances={
             str(r["component"]): float(r["variance"] or 0.0) for r in result["variance_components"]
         },
