@@ -27,8 +27,8 @@ from flask import Flask
 from dashboards import tables
 from dashboards.catalog import ItemInfo
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
-from tests.privacy.conftest import CLASSES, PrivacyProject, SmallGroup
 from tests.privacy.outputs import Output
+from tests.privacy.world import CLASSES, PrivacyProject, SmallGroup
 
 Leaf = tuple[str, str | None]  #: (school code, class label or None)
 Key = tuple[str, str, str]  #: (respondent type, construct or item id, round label)

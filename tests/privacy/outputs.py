@@ -29,7 +29,7 @@ from werkzeug.routing import Rule
 
 from survey.exports.package import FORMATS
 from survey.models import ApiToken, Goal
-from tests.privacy.conftest import CONSTRUCTS, PrivacyProject
+from tests.privacy.world import CONSTRUCTS, PrivacyProject
 
 #: Endpoints that are not read, and why.
 NOT_OUTPUTS = {
