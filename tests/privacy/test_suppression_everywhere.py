@@ -10,8 +10,14 @@ the small groups by design (they are the evaluators' raw data); every other file
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from analytics.suppression import suppress_hierarchy
+from survey.models import Project
 from tests.privacy.disclosure import Disclosures, column_layouts
 from tests.privacy.outputs import Reader
 
@@ -33,6 +39,7 @@ def test_no_output_shows_or_gives_away_a_group_below_min_group_size(
     app, session, privacy_project
 ) -> None:
     world = privacy_project
+    assert world.project.min_group_size == 10  # the default, which the small groups fall under
     reader = Reader(app, session, world)
     outputs = reader.every_output()
     assert not reader.problems, "outputs not checked:\n" + "\n".join(reader.problems)
@@ -66,3 +73,14 @@ def test_no_output_shows_or_gives_away_a_group_below_min_group_size(
 
 def _context(pattern: re.Pattern[str], text: str) -> list[str]:
     return [text[max(m.start() - 60, 0) : m.end() + 30] for m in pattern.finditer(text)]
+
+
+def test_min_group_size_is_10_by_default_and_can_never_be_below_5(session) -> None:
+    project = Project(name="Standard", delete_after_on=dt.date(2030, 1, 1))
+    session.add(project)
+    session.flush()
+    assert project.min_group_size == 10
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(Project(name="Liten", min_group_size=4, delete_after_on=dt.date(2030, 1, 1)))
+    with pytest.raises(ValueError, match="at least 5"):
+        suppress_hierarchy({"class": 4}, {"class": None}, 4)
