@@ -101,11 +101,15 @@ def one_factor_loadings(covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     def discrepancy(log_uniques: np.ndarray) -> tuple[float, np.ndarray]:
         uniques = np.exp(log_uniques)
         loadings, rest = loadings_at(uniques)
+        rest = np.clip(rest, 1e-12, None)  # zero when items move together exactly
         value = float(np.sum(rest - np.log(rest) - 1.0))
         gradient = (loadings**2 + uniques - 1.0) / uniques
         return value, gradient
 
-    smc = 1.0 - 1.0 / np.diag(np.linalg.inv(correlation))
+    try:
+        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(correlation))
+    except np.linalg.LinAlgError:  # items that move together exactly: start at the bound
+        smc = np.ones(len(variances))
     start = np.log(np.clip(1.0 - smc, 0.005, 1.0))
     bounds = [(np.log(0.005), 0.0)] * len(variances)
     result = minimize(discrepancy, start, jac=True, method="TNC", bounds=bounds)

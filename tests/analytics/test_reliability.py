@@ -68,3 +68,18 @@ def test_too_few_complete_responses_give_no_figure() -> None:
     )
     table = reliability(tidy, [spec], by=None).table
     assert table.loc[0, "n"] == 1 and np.isnan(table.loc[0, "alpha"])
+
+
+def test_items_that_move_together_exactly_give_omega_near_one_not_an_error() -> None:
+    answers = np.random.default_rng(1).integers(1, 6, 50).astype(float)
+    same = np.cov(np.vstack([answers, answers, answers]))
+    assert cronbach_alpha(same) == pytest.approx(1.0)
+    assert mcdonald_omega(same) == pytest.approx(1.0, abs=0.01)
+
+
+def test_two_identical_items_beside_another_give_a_finite_omega() -> None:
+    rng = np.random.default_rng(2)
+    answers = rng.integers(1, 6, 50).astype(float)
+    other = rng.integers(1, 6, 50).astype(float)
+    omega = mcdonald_omega(np.cov(np.vstack([answers, answers, other])))
+    assert 0.0 < omega <= 1.0
