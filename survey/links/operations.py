@@ -78,16 +78,16 @@ def submit_link(session: Session, secret_key: str, token: str, today: dt.date) -
         .where(
             AccessCode.code_hash == code_hash,
             AccessCode.kind == "link",
-            AccessCode.used_on.is_(None),
+            AccessCode.is_used.is_(False),
             AccessCode.round_id.in_(open_rounds),
         )
-        .values(used_on=today)
+        .values(is_used=True)
         .returning(AccessCode.id)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if claimed is None:
-        used = session.scalar(select(AccessCode.used_on).where(AccessCode.code_hash == code_hash))
-        raise LinkUnavailableError("used" if used is not None else "unavailable")
+        used = session.scalar(select(AccessCode.is_used).where(AccessCode.code_hash == code_hash))
+        raise LinkUnavailableError("used" if used else "unavailable")
     access = session.get(AccessCode, claimed)
     assert access is not None
     draft = session.get(LinkDraft, claimed)

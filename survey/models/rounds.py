@@ -113,7 +113,7 @@ class AccessCode(Base):
             "kind <> 'class_code' OR (group_id IS NOT NULL AND respondent_type = 'pupil')",
             name="class_code_has_pupil_group",
         ),
-        CheckConstraint("kind = 'link' OR used_on IS NULL", name="only_links_are_used"),
+        CheckConstraint("kind = 'link' OR NOT is_used", name="only_links_are_used"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,14 +126,11 @@ class AccessCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: For class codes: the random seed the displayable code is derived from.
     code_seed: Mapped[str | None] = mapped_column(String(64))
-    #: For links: the day the link was used; the response is not linked back.
-    used_on: Mapped[dt.date | None]
+    #: For links: that the link was used; not when (a day could be matched with the
+    #: response's), and the response is not linked back.
+    is_used: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship()
     school: Mapped[School] = relationship()
     group: Mapped[Group | None] = relationship()
-
-    @property
-    def is_used(self) -> bool:
-        return self.used_on is not None

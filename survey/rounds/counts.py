@@ -30,7 +30,7 @@ def link_tallies(session: Session, round_id: int) -> dict[tuple[int, str, int | 
             AccessCode.respondent_type,
             AccessCode.group_id,
             func.count(AccessCode.id),
-            func.count(AccessCode.used_on),
+            func.count(AccessCode.id).filter(AccessCode.is_used),
         )
         .where(AccessCode.round_id == round_id, AccessCode.kind == "link")
         .group_by(AccessCode.school_id, AccessCode.respondent_type, AccessCode.group_id)

@@ -63,7 +63,7 @@ def open_link_counts(session: Session) -> list[LinkCount]:
             School.name,
             AccessCode.respondent_type,
             func.count(AccessCode.id),
-            func.count(AccessCode.used_on),
+            func.count(AccessCode.id).filter(AccessCode.is_used),
         )
         .join(Round, AccessCode.round_id == Round.id)
         .join(Project, Round.project_id == Project.id)
