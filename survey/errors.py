@@ -48,11 +48,17 @@ def render_error(
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> Response:
         if error.code is None or error.code < 400:
             return error  # type: ignore[return-value]
         data = getattr(error, "data", None) or {}
-        return render_error(error.code, error.description, data.get("messages"))
+        body, status = render_error(error.code, error.description, data.get("messages"))
+        response = app.make_response((body, status))
+        # What the error says about itself: Allow on a 405, WWW-Authenticate on a 401.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers.add(name, value)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:

@@ -56,6 +56,8 @@ def init_app(app: Flask) -> None:
     def check_csrf() -> None:
         if request.method not in UNSAFE_METHODS or _csrf_exempt(app):
             return
+        if request.routing_exception is not None:
+            return  # no view runs: Flask answers 404 or 405 (with Allow), not a CSRF error
         expected = session.get(CSRF_SESSION_KEY)
         given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
         if not expected or not given or not hmac.compare_digest(expected, given):

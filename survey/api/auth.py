@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g, request
 from sqlalchemy import select
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from survey.admin.tokens.operations import api_token_hash
 from survey.clock import today_in_norway
@@ -49,7 +51,7 @@ def token_required(*roles: str) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = _token_user()
             if user is None:
-                abort(401)
+                raise Unauthorized(www_authenticate=WWWAuthenticate("Bearer"))
             if user.role != "admin" and user.role not in roles:
                 abort(403)
             g.user = user  # what survey.auth.access.current_user() answers from now on
