@@ -18,12 +18,25 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "trivsel.db"
 #: Seconds a client is asked to wait before it tries again while the database is out of reach.
 RETRY_AFTER_SECONDS = 5
+#: The largest id a primary key holds (PostgreSQL `integer`).
+MAX_ROW_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` that reads a number beyond MAX_ROW_ID as 0, which no row has: the view
+    answers 404 as for any unknown id, where the database would overflow (a 500). A `max`
+    would not do: werkzeug then answers a POST with 405 when a GET route matches the URL."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ROW_ID else 0
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -120,6 +133,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = Database(
         make_engine(app.config["DATABASE_URL"], echo=app.config["DATABASE_ECHO"])
     )
+    app.url_map.converters["int"] = RowIdConverter  # before the app factory adds any route
 
     @app.after_request
     def commit_successful_request(response: Response) -> Response:
