@@ -10,6 +10,15 @@ from survey.models.project import GOAL_TARGET_KINDS
 from survey.models.rounds import ROUND_STATUSES
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false, as the OpenAPI document says; not "yes", "on" or 1."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class ProjectOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -25,14 +34,14 @@ class ProjectIn(Schema):
     description = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=4000)
     )
-    min_group_size = fields.Integer(load_default=10, validate=validate.Range(5, 1000))
+    min_group_size = fields.Integer(load_default=10, strict=True, validate=validate.Range(5, 1000))
     languages = fields.List(
         fields.String(validate=validate.OneOf(list(LANGUAGES))),
         load_default=lambda: ["nb", "nn"],
         validate=validate.Length(min=1),
     )
     delete_after_on = fields.Date(required=True)
-    is_panel = fields.Boolean(load_default=False)
+    is_panel = StrictBoolean(load_default=False)
 
 
 class SchoolOut(Schema):
@@ -60,9 +69,9 @@ class GroupOut(Schema):
 
 
 class GroupIn(Schema):
-    grade = fields.Integer(required=True, validate=validate.Range(1, 13))
+    grade = fields.Integer(required=True, strict=True, validate=validate.Range(1, 13))
     label = fields.String(required=True, validate=validate.Length(1, 40))
-    enrolled = fields.Integer(required=True, validate=validate.Range(0, 2000))
+    enrolled = fields.Integer(required=True, strict=True, validate=validate.Range(0, 2000))
 
 
 class GoalOut(Schema):
@@ -81,7 +90,7 @@ class GoalIn(Schema):
     respondent_type = fields.String(required=True, validate=validate.OneOf(RESPONDENT_TYPES))
     target_kind = fields.String(required=True, validate=validate.OneOf(GOAL_TARGET_KINDS))
     target_value = fields.Float(required=True, validate=validate.Range(-10, 10))
-    due_round_id = fields.Integer(load_default=None, allow_none=True)
+    due_round_id = fields.Integer(load_default=None, allow_none=True, strict=True)
     description = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
     )
