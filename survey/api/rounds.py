@@ -96,6 +96,11 @@ def get_round(round_id: int) -> dict[str, Any]:
 @token_required(*WRITERS)
 @blueprint.doc(security=SECURITY)
 @blueprint.response(200, schemas.RoundOut)
+@blueprint.alt_response(
+    409,
+    schema=schemas.ErrorOut,
+    description="The round is closed, has no instrument, or its closing time has passed.",
+)
 def open_round(round_id: int) -> dict[str, Any]:
     """Open the round now (its instrument versions are fixed from then on)."""
     round_ = _round_or_404(round_id)
@@ -113,6 +118,9 @@ def open_round(round_id: int) -> dict[str, Any]:
 @token_required(*WRITERS)
 @blueprint.doc(security=SECURITY)
 @blueprint.response(200, schemas.RoundOut)
+@blueprint.alt_response(
+    409, schema=schemas.ErrorOut, description="Only an open round can be closed."
+)
 def close_round(round_id: int) -> dict[str, Any]:
     """Close the round now; unsubmitted link answers are discarded."""
     round_ = _round_or_404(round_id)

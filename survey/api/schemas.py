@@ -19,6 +19,19 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class ErrorOut(Schema):
+    """The one error body (see survey.errors), for every error the API answers."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = fields.String(required=True, validate=validate.OneOf(["error"]))
+    message = fields.String(
+        required=True, metadata={"description": "What went wrong, for a person to read."}
+    )
+    errors = fields.Dict(
+        metadata={"description": 'Field messages by location: {"json": {"name": ["..."]}}.'}
+    )
+
+
 class ProjectOut(Schema):
     id = fields.Integer()
     name = fields.String()
