@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from instruments.errors import InstrumentError, Problem
+from instruments.errors import InstrumentError, Problem, shortened, shown
 from instruments.metadata import Change, Translation
 from instruments.model import Construct, Instrument, Item, Scale, ScalePoint
 from instruments.validation import find_problems
@@ -27,19 +27,71 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).with_name("data")
+#: Deeper than this a file is not an instrument (the format itself needs six levels).
+MAX_DEPTH = 32
+#: Values a file may hold once its aliases are followed: far more than any instrument, far
+#: fewer than the 10**9 of a "billion laughs" file, which would exhaust the memory.
+MAX_VALUES = 200_000
 
 
 class _StrictYamlLoader(yaml.SafeLoader):
     """Safe YAML that refuses duplicate keys and reads only true/false as booleans.
 
     YAML 1.1 turns ``no``, ``yes``, ``on`` and ``off`` into booleans, which would break
-    a language code ``no`` or an English label ``No``.
+    a language code ``no`` or an English label ``No``. Files nested deeper than MAX_DEPTH,
+    aliases that expand past MAX_VALUES values, and aliases inside the value they name are
+    refused while the file is read, before anything walks the data.
     """
 
     yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level registry
         first: [entry for entry in resolvers if entry[0] != "tag:yaml.org,2002:bool"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: list[str | None] = []
+        self._values = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open_anchors:
+                raise self._refuse(f"alias *{event.anchor} is inside the value it names", event)
+            node = super().compose_node(parent, index)
+            self._count(self._size(node), event)
+            return node
+        if len(self._open_anchors) >= MAX_DEPTH:
+            raise self._refuse(f"nested more than {MAX_DEPTH} levels deep", event)
+        self._open_anchors.append(event.anchor)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._open_anchors.pop()
+        self._count(1, event)
+        return node
+
+    def _size(self, node: yaml.Node) -> int:
+        """How many values a node holds with every alias in it followed."""
+        if id(node) not in self._sizes:
+            if isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(self._size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size = 1 + sum(self._size(key) + self._size(value) for key, value in node.value)
+            else:
+                size = 1
+            self._sizes[id(node)] = size
+        return self._sizes[id(node)]
+
+    def _count(self, values: int, event: yaml.Event) -> None:
+        self._values += values
+        if self._values > MAX_VALUES:
+            raise self._refuse(f"more than {MAX_VALUES} values once aliases are followed", event)
+
+    @staticmethod
+    def _refuse(problem: str, event: yaml.Event) -> yaml.composer.ComposerError:
+        return yaml.composer.ComposerError(None, None, problem, event.start_mark)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Hashable] = set()
@@ -83,6 +135,8 @@ def load_instrument(path: str | Path) -> Instrument:
         raise InstrumentError([_yaml_problem(path.name, error)]) from None
     except UnicodeDecodeError as error:
         raise InstrumentError([Problem(path.name, None, f"not UTF-8 text: {error}")]) from None
+    except ValueError as error:  # PyYAML's int() of a number with thousands of digits
+        raise InstrumentError([Problem(path.name, None, f"invalid YAML: {error}")]) from None
     problems = find_problems(data, path.name)
     if isinstance(data, Mapping):
         problems += _file_name_problems(path.name, data)
@@ -93,12 +147,12 @@ def load_instrument(path: str | Path) -> Instrument:
 
 def _file_name_problems(file: str, data: Mapping[str, Any]) -> list[Problem]:
     instrument_id, version = data.get("id"), data.get("version")
-    if not isinstance(instrument_id, str) or type(version) is not int:
-        return []
+    if not isinstance(instrument_id, str) or type(version) is not int or version > 10**9:
+        return []  # the file's own problems say what is wrong with these
     expected = f"{instrument_id}.v{version}.yaml"
     if file == expected:
         return []
-    return [Problem(file, None, f"file name must be {expected!r} for id and version in it")]
+    return [Problem(file, None, f"file name must be {shown(expected)} for id and version in it")]
 
 
 def load_instrument_data(data: Mapping[str, Any], source: str) -> Instrument:
@@ -115,11 +169,11 @@ def instrument_from_json(data: Mapping[str, Any]) -> Instrument:
     Only the integrity rules apply here, not the authoring conventions, so that a
     version frozen in the database keeps loading when the conventions grow.
     """
-    source = (
-        f"{data.get('id')}.v{data.get('version')} (frozen)"
-        if isinstance(data, Mapping)
-        else "frozen"
-    )
+    source = "frozen"
+    if isinstance(data, Mapping):
+        instrument_id = data.get("id")
+        named = shortened(instrument_id) if isinstance(instrument_id, str) else shown(instrument_id)
+        source = f"{named}.v{shown(data.get('version'))} (frozen)"
     problems = find_problems(data, source, authored=False)
     if problems:
         raise InstrumentError(problems)

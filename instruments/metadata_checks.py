@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from instruments.errors import shown
 from instruments.metadata import TEXT_DIRECTIONS, is_rtl_language
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def check_translations(report: _Report, languages: list[str] | None, *, authored
     declared = ", ".join(languages)
     for code in statuses:
         if isinstance(code, str) and code not in languages:
-            report.add(f"translations: {code!r} is not a declared language (languages: {declared})")
+            report.add(
+                f"translations: {shown(code)} is not a declared language (languages: {declared})"
+            )
     if not authored:
         return
     for code in languages:
@@ -64,14 +67,17 @@ def check_changelog(report: _Report, *, authored: bool) -> None:
     entries = [entry for entry in changelog if isinstance(entry, Mapping)]
     seen = [entry.get("version") for entry in entries if type(entry.get("version")) is int]
     for number in sorted({number for number in seen if seen.count(number) > 1}):
-        report.add(f"changelog: version {number} has more than one entry")
+        report.add(f"changelog: version {shown(number)} has more than one entry")
     if version is None:
         return
     for number in seen:
         if number > version:
-            report.add(f"changelog: entry for version {number} is newer than the file ({version})")
+            report.add(
+                f"changelog: entry for version {shown(number)} is newer than the file"
+                f" ({shown(version)})"
+            )
     if authored and version not in seen:
-        report.add(f"changelog: no entry for version {version}")
+        report.add(f"changelog: no entry for version {shown(version)}")
     _check_reworded(report, [entry for entry in entries if entry.get("version") == version])
 
 
@@ -80,10 +86,10 @@ def _check_reworded(report: _Report, entries: list[Mapping[Any, Any]]) -> None:
     item_ids = {
         item.get("id")
         for item in (items if isinstance(items, list) else [])
-        if isinstance(item, Mapping)
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str)
     }
     for entry in entries:
         reworded = entry.get("reworded")
         for item_id in reworded if isinstance(reworded, list) else []:
             if isinstance(item_id, str) and item_id not in item_ids:
-                report.add(f"changelog: reworded item {item_id!r} is not in this version")
+                report.add(f"changelog: reworded item {shown(item_id)} is not in this version")

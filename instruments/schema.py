@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from instruments.errors import shown
 from instruments.metadata import TEXT_DIRECTIONS
 from instruments.model import DIRECTIONS, ITEM_KINDS, RESPONDENT_TYPES, SCALE_KINDS
 
@@ -37,9 +38,9 @@ class Slug(fields.Field[str]):
 
 def check_slug(value: Any, pattern: re.Pattern[str], rule: str) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"must be text, got {value!r}")
+        raise ValidationError(f"must be text, got {shown(value)}")
     if not pattern.fullmatch(value):
-        raise ValidationError(f"{value!r} is not a valid id: {rule}")
+        raise ValidationError(f"{shown(value)} is not a valid id: {rule}")
     return value
 
 
@@ -48,7 +49,7 @@ class StrictBoolean(fields.Field[bool]):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
-            raise ValidationError(f"must be true or false, got {value!r}")
+            raise ValidationError(f"must be true or false, got {shown(value)}")
         return value
 
 
@@ -63,17 +64,17 @@ class Texts(fields.Field[dict[str, str]]):
     ) -> dict[str, str]:
         if not isinstance(value, Mapping):
             raise ValidationError(
-                f"must map language codes to texts, like {{nb: ...}}, got {value!r}"
+                f"must map language codes to texts, like {{nb: ...}}, got {shown(value)}"
             )
         messages: list[str] = []
         for language, text in value.items():
             if not isinstance(language, str):
-                messages.append(f"language code {language!r} must be text{_YAML_HINT}")
+                messages.append(f"language code {shown(language)} must be text{_YAML_HINT}")
             elif not isinstance(text, str):
                 hint = _YAML_HINT if isinstance(text, bool | int | float) else ""
-                messages.append(f"text for {language!r} must be text, got {text!r}{hint}")
+                messages.append(f"text for {shown(language)} must be text, got {shown(text)}{hint}")
             elif not text.strip():
-                messages.append(f"text for {language!r} is empty")
+                messages.append(f"text for {shown(language)} is empty")
         if messages:
             raise ValidationError(messages)
         return dict(value)
@@ -98,7 +99,7 @@ class NestedMapping(fields.Field[dict[str, dict[str, Any]]]):
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
     ) -> dict[str, dict[str, Any]]:
         if not isinstance(value, Mapping):
-            raise ValidationError(f"must map ids to entries, got {value!r}")
+            raise ValidationError(f"must map ids to entries, got {shown(value)}")
         loaded: dict[str, dict[str, Any]] = {}
         errors: dict[str, Any] = {}
         for key, entry in value.items():
@@ -106,24 +107,34 @@ class NestedMapping(fields.Field[dict[str, dict[str, Any]]]):
                 check_slug(key, self.key_pattern, self.key_rule)
                 loaded[key] = self.schema_class().load(entry)
             except ValidationError as error:
-                errors[str(key)] = error.messages
+                errors[key if isinstance(key, str) else shown(key)] = error.messages
         if errors:
             raise ValidationError(errors)
         return loaded
 
 
-def _whole_number(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(
-        strict=True, error_messages={"invalid": "must be a whole number, got {input!r}"}, **kwargs
-    )
+class WholeNumber(fields.Field[int]):
+    """An integer written as one: not ``"1"``, ``1.0`` or ``true``."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if type(value) is not int:
+            raise ValidationError(f"must be a whole number, got {shown(value)}")
+        return value
+
+
+def _whole_number(**kwargs: Any) -> WholeNumber:
+    return WholeNumber(**kwargs)
 
 
 def _word(choices: tuple[str, ...], what: str, **kwargs: Any) -> fields.String:
     """A word from a fixed list, e.g. a scale kind."""
-    rule = validate.OneOf(
-        choices, error=f"unknown {what} {{input!r}} (expected one of {{choices}})"
-    )
-    return fields.String(validate=rule, error_messages={"invalid": "must be text"}, **kwargs)
+
+    def known(value: str) -> None:
+        if value not in choices:
+            expected = ", ".join(choices)
+            raise ValidationError(f"unknown {what} {shown(value)} (expected one of {expected})")
+
+    return fields.String(validate=known, error_messages={"invalid": "must be text"}, **kwargs)
 
 
 class PointSchema(Schema):

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from instruments.errors import Problem
+from instruments.errors import Problem, shortened, shown
 from instruments.metadata_checks import check_changelog, check_translations
 from instruments.schema import LANGUAGE_CODE, InstrumentSchema
 
@@ -26,6 +26,8 @@ _MARSHMALLOW_WORDING = {
 }
 
 Path = tuple[str | int, ...]
+#: An item id longer than this is not one (nor worth repeating in every problem).
+MAX_ITEM_ID = 100
 
 
 class _Report:
@@ -46,11 +48,12 @@ class _Report:
             if item is None:
                 message = f"item #{key + 1}: {message}"
         elif section in _NOUNS and key is not None:
-            keys = [str(entry) for entry in _mapping(self.data, section)]
-            position = keys.index(str(key)) if str(key) in keys else 0
-            message = f"{_NOUNS[section]} {key!r}: {message}"
+            keys = [_as_key(entry) for entry in _mapping(self.data, section)]
+            position = keys.index(_as_key(key)) if _as_key(key) in keys else 0
+            message = f"{_NOUNS[section]} {shown(key)}: {message}"
         rank = _SECTIONS.index(section) + 1 if section in _SECTIONS else 0
-        self._found.setdefault(Problem(self.source, item, message), (rank, position))
+        problem = Problem(self.source, item, shortened(message))
+        self._found.setdefault(problem, (rank, position))
 
     @property
     def problems(self) -> list[Problem]:
@@ -78,11 +81,16 @@ def find_problems(data: Any, source: str, *, authored: bool = True) -> list[Prob
     return report.problems
 
 
+def _as_key(key: Any) -> str:
+    """A mapping key as problems name it: text as it is, anything else quoted."""
+    return key if isinstance(key, str) else shown(key)
+
+
 def _item_id(data: Mapping[Any, Any], index: int) -> str | None:
     items = data.get("items")
     if isinstance(items, list) and index < len(items) and isinstance(items[index], Mapping):
         item_id = items[index].get("id")
-        if isinstance(item_id, str) and item_id:
+        if isinstance(item_id, str) and 0 < len(item_id) <= MAX_ITEM_ID:
             return item_id
     return None
 
@@ -98,18 +106,25 @@ def _flatten(messages: Any, path: Path) -> Iterator[tuple[Path, str]]:
         yield path, str(messages)
 
 
+def _place(part: str | int) -> str:
+    """One step of a path in the file: a key, or an entry of a list counted from 1."""
+    if isinstance(part, int) and not isinstance(part, bool) and 0 <= part < 10**6:
+        return f"#{part + 1}"
+    return _as_key(part)
+
+
 def _add_schema_problem(report: _Report, path: Path, message: str) -> None:
     section: str | None = None
     key: str | int | None = None
     if len(path) >= 2 and path[0] in _SECTIONS:
         section, key, path = str(path[0]), path[1], path[2:]
     if message == "Unknown field." and path:
-        message, path = f"unknown key {path[-1]!r}", path[:-1]
+        message, path = f"unknown key {shown(path[-1])}", path[:-1]
     elif message == "Missing data for required field." and path:
-        message, path = f"missing required key {path[-1]!r}", path[:-1]
+        message, path = f"missing required key {shown(path[-1])}", path[:-1]
     else:
         message = _MARSHMALLOW_WORDING.get(message, message)
-    where = " ".join(f"#{part + 1}" if isinstance(part, int) else part for part in path)
+    where = " ".join(_place(part) for part in path)
     report.add(f"{where}: {message}" if where else message, section, key)
 
 
@@ -180,9 +195,9 @@ def _point_value_problems(points: list[Any], kind: Any) -> list[str]:
         return []
     duplicates = sorted({value for value in values if values.count(value) > 1})
     if duplicates:
-        return [f"duplicate point value {value}" for value in duplicates]
+        return [f"duplicate point value {shown(value)}" for value in duplicates]
     if values != list(range(1, len(values) + 1)):
-        got = ", ".join(str(value) for value in values)
+        got = ", ".join(shown(value) for value in values)
         return [f"point values must be 1, 2, 3 ... in order without gaps, got {got}"]
     return []
 
@@ -205,7 +220,7 @@ def _check_constructs(report: _Report, languages: list[str] | None, *, authored:
 
 def _unknown(what: str, name: str, known: Mapping[Any, Any]) -> str:
     close = difflib.get_close_matches(name, [str(key) for key in known], n=1)
-    return f"unknown {what} {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    return f"unknown {what} {shown(name)}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def _check_items(report: _Report, languages: list[str] | None, *, authored: bool) -> None:
@@ -242,7 +257,8 @@ def _check_items(report: _Report, languages: list[str] | None, *, authored: bool
                 report.add("a text item cannot be reverse-keyed", "items", index)
         _check_texts(report, item.get("text"), languages, "text", "items", index)
         _check_texts(report, item.get("help"), languages, "help", "items", index)
-        if authored and construct in constructs and isinstance(item_id, str):
+        known_construct = isinstance(construct, str) and construct in constructs
+        if authored and known_construct and isinstance(item_id, str):
             _check_prefix(report, item_id, construct, index)
 
 
