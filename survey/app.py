@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from survey import db, errors, i18n, ratelimit, security
+from survey import db, errors, i18n, ratelimit, security, wellformed
 from survey.config import build_config
 
 
@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     )
     db.init_app(app)
     i18n.init_app(app)
+    wellformed.init_app(app)  # before anything reads the request
     security.init_app(app)
     ratelimit.init_app(app)
     _register_blueprints(app)
