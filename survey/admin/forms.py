@@ -16,6 +16,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 from werkzeug.datastructures import MultiDict
 
 from survey.clock import NORWAY
+from survey.wellformed import has_hidden_controls, hidden_controls_message, without_hidden_controls
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -45,14 +46,31 @@ class FormSchema(Schema):
 
     @pre_load
     def drop_empty_strings(self, data: Mapping[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        """Empty fields count as not given; text with hidden control characters is refused."""
         cleaned: dict[str, Any] = {}
+        hidden: dict[str, list[str]] = {}
         for key, value in data.items():
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":
                     continue
+            texts = value if isinstance(value, list) else [value]
+            if key in self.load_fields and any(_is_hidden(text) for text in texts):
+                hidden[key] = [hidden_controls_message()]
             cleaned[key] = value
+        if hidden:
+            raise ValidationError(hidden)
         return cleaned
+
+
+def _is_hidden(value: Any) -> bool:
+    return isinstance(value, str) and has_hidden_controls(value)
+
+
+def _visible(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_visible(one) for one in value]
+    return without_hidden_controls(value) if isinstance(value, str) else value
 
 
 def form_data(form: MultiDict[str, str], schema: FormSchema) -> dict[str, Any]:
@@ -72,7 +90,8 @@ def load_form(
     try:
         return schema.load(raw), {}, raw
     except ValidationError as error:
-        return None, _flatten(error.messages), raw
+        shown = {key: _visible(value) for key, value in raw.items()}
+        return None, _flatten(error.messages), shown
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:

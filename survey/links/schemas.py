@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from instruments import Instrument
 from survey.links.pages import Page
 from survey.responses.operations import MAX_TEXT_LENGTH
+from survey.wellformed import has_hidden_controls, hidden_controls_message
 
 DECLINED = "declined"
 
@@ -25,6 +26,8 @@ def _choice(allowed: set[str]):
 def _text(value: str) -> None:
     if len(value) > MAX_TEXT_LENGTH:
         raise ValidationError(_("Skriv høyst %(length)d tegn.", length=MAX_TEXT_LENGTH))
+    if has_hidden_controls(value):
+        raise ValidationError(hidden_controls_message())
 
 
 def page_schema(instrument: Instrument, page: Page) -> Schema:

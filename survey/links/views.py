@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug import Response
 
 from instruments import Instrument
@@ -21,12 +21,15 @@ from survey.links.queries import LinkState, link_state
 from survey.links.schemas import DECLINED, draft_answers, page_schema
 from survey.responses.operations import AnswerError, instrument_of
 from survey.rounds.dates import norway_date
+from survey.wellformed import without_hidden_controls
 
 blueprint = Blueprint("links", __name__)
 blueprint.add_app_template_filter(norway_date, "norway_date")
 
 #: Pages that must not be kept by the phone's browser or any cache between.
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+#: The buttons of a page: back, or next (the default, as when Enter is pressed).
+DIRECTIONS = (None, "back", "next")
 
 
 def _state(token: str) -> LinkState:
@@ -56,17 +59,24 @@ def _languages(state: LinkState) -> list[str]:
     return offered_languages(instrument_of(state.version), state.access.round.project.languages)
 
 
+def _start_page(
+    state: LinkState, token: str, chosen: str | None, status: int = 200
+) -> tuple[str, int, dict[str, str]]:
+    options = _languages(state)
+    language = _speak(options, chosen)
+    instrument = instrument_of(state.version)
+    context = {"token": token, "instrument": instrument, "options": options, "state": state}
+    page = render_template("links/start.html", language=language, **context)
+    return page, status, NO_STORE
+
+
 @blueprint.get("/s/<token>")
 def start(token: str) -> tuple[str, int, dict[str, str]]:
     state = _state(token)
     if not state.is_ready:
         return _stop_page(state)
-    options = _languages(state)
     chosen = request.args.get("lang") or (state.draft.language if state.draft else None)
-    language = _speak(options, chosen)
-    instrument = instrument_of(state.version)
-    context = {"token": token, "instrument": instrument, "options": options, "state": state}
-    return render_template("links/start.html", language=language, **context), 200, NO_STORE
+    return _start_page(state, token, chosen)
 
 
 @blueprint.post("/s/<token>")
@@ -75,8 +85,10 @@ def choose_language(token: str) -> tuple[str, int, dict[str, str]] | Response:
     if not state.is_ready:
         return _stop_page(state)
     options = _languages(state)
-    language = _speak(options, request.form.get("language"))
-    operations.save_draft(db_session(), state.access, language)
+    chosen = request.form.get("language")
+    if chosen is not None and chosen not in options:  # not one of the page's choices
+        return _start_page(state, token, state.draft.language if state.draft else None, 422)
+    operations.save_draft(db_session(), state.access, _speak(options, chosen))
     return redirect(url_for("links.page", token=token, number=1))
 
 
@@ -139,10 +151,12 @@ def save_page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Resp
         return redirect(url_for("links.review", token=token))
     language = _speak(_languages(state), state.draft.language if state.draft else None)
     current = pages[number - 1]
+    if request.form.get("go") not in DIRECTIONS:
+        abort(400)
     schema = page_schema(instrument, current)
     errors = schema.validate(request.form)
     if errors:
-        values = {key: request.form.get(key, "") for key in request.form}
+        values = {key: without_hidden_controls(value) for key, value in request.form.items()}
         return _page(token, instrument, pages, number, language, values, errors, 422)
     answers = draft_answers(schema.load(request.form), current)
     operations.save_draft(db_session(), state.access, language, answers)

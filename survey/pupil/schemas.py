@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from survey.responses.operations import MAX_TEXT_LENGTH
+from survey.wellformed import has_hidden_controls
 
 #: A random id made by the tablet (a UUID, or 32 hex digits from crypto.getRandomValues).
 CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9_-]{16,64}$", error="Not a response id.")
@@ -27,11 +28,19 @@ class LanguageForm(FormSchema):
     lang = fields.String(required=True, validate=LANGUAGE)
 
 
+def _visible_text(value: str) -> None:
+    if has_hidden_controls(value):
+        raise ValidationError("Text with hidden control characters.")
+
+
 class AnswerForm(FormSchema):
     """One question of the no-JavaScript form: a choice, a text, or nothing (skipped)."""
 
     answer = fields.String(load_default=None, validate=validate.Length(max=20))
-    text = fields.String(load_default=None, validate=validate.Length(max=MAX_TEXT_LENGTH))
+    text = fields.String(
+        load_default=None,
+        validate=[validate.Length(max=MAX_TEXT_LENGTH), _visible_text],
+    )
     action = fields.String(load_default="next", validate=validate.OneOf(["back", "next"]))
 
 

@@ -108,17 +108,21 @@ def _enter_class_code(typed: str) -> tuple[str, int] | BaseResponse:
     return redirect(url_for("pupil.choose_language"))
 
 
+def _language_page(pupil_class: queries.PupilClass, status: int = 200) -> tuple[str, int]:
+    choices = queries.language_choices(pupil_class.instrument)
+    return _render("pupil/language.html", status, pupil_class=pupil_class, choices=choices)
+
+
 @blueprint.get("/elev/sprak")
 def choose_language() -> tuple[str, int] | BaseResponse:
     pupil_class = _class_or_none()
     if pupil_class is None:
         return redirect(url_for("pupil.start"))
-    choices = queries.language_choices(pupil_class.instrument)
-    return _render("pupil/language.html", pupil_class=pupil_class, choices=choices)
+    return _language_page(pupil_class)
 
 
 @blueprint.post("/elev/sprak")
-def set_language() -> BaseResponse:
+def set_language() -> tuple[str, int] | BaseResponse:
     pupil_class = _class_or_none()
     if pupil_class is None:
         return redirect(url_for("pupil.start"))
@@ -127,7 +131,7 @@ def set_language() -> BaseResponse:
     except ValidationError:
         chosen = None
     if chosen not in pupil_class.instrument.languages:
-        return redirect(url_for("pupil.choose_language"))
+        return _language_page(pupil_class, 422)  # the choices again: none was chosen
     session[LANGUAGE_KEY] = chosen
     session.pop(RESPONSE_KEY, None)
     return redirect(url_for("pupil.survey"))
