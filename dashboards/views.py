@@ -167,11 +167,13 @@ def recompute(project_id: int) -> Response:
     from survey.analysis.requests import pending_request, request_recompute
 
     project = project_or_404(project_id)
+    back_to = request.form.get("next")
+    if back_to and safe_next(back_to) is None:
+        abort(400)  # the form's own `next` is always a page of this site
     if pending_request(db_session(), project.id) is None:
         request_recompute(db_session(), project.id, _user())
     flash(_("Ny beregning er satt i kø. Den starter innen et minutt og tar litt tid."), "success")
-    target = safe_next(request.form.get("next")) or url_for(".overview", project_id=project.id)
-    return redirect(target)
+    return redirect(back_to or url_for(".overview", project_id=project.id))
 
 
 @blueprint.get("/vendor/plotly-<version>.min.js")

@@ -55,8 +55,9 @@ def download(project_id: int) -> Response | tuple[str, int]:
         "format": request.form.get("format", ""),
         "rounds": request.form.getlist("rounds"),
         "respondent_types": request.form.getlist("respondent_types"),
-        "school_codes_only": "school_codes_only" in request.form,
-        "free_text": "free_text" in request.form,
+        # A ticked box sends "on"; the schema refuses any other word.
+        "school_codes_only": request.form.get("school_codes_only", False),
+        "free_text": request.form.get("free_text", False),
     }
     try:
         choice = ExportFormSchema().load(raw)

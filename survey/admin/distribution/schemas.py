@@ -35,11 +35,8 @@ class LinkBatchForm(FormSchema):
 
     @validates_schema
     def offered_language(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        _check_language(self.languages, data)
         kind = data.get("target", "").split(":")[0]
-        if "language" in data and data["language"] not in self.languages.get(kind, []):
-            raise ValidationError(
-                _("Spørreskjemaet for denne gruppen finnes ikke på dette språket."), "language"
-            )
         if kind == "staff" and data.get("count") is None:
             raise ValidationError(_("Skriv hvor mange ansatte som skal få lenke."), "count")
 
@@ -57,6 +54,24 @@ class DownloadForm(FormSchema):
     target = fields.String(required=True, validate=_target)
     language = fields.String(required=True)
     tokens = fields.List(fields.String(validate=_token), required=True)
+
+    def __init__(self, languages: dict[str, list[str]], **kwargs: Any) -> None:
+        """`languages`: the letter languages offered per respondent type."""
+        super().__init__(**kwargs)
+        self.languages = languages
+
+    @validates_schema
+    def offered_language(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        _check_language(self.languages, data)
+
+
+def _check_language(languages: dict[str, list[str]], data: dict[str, Any]) -> None:
+    """The letters' language is one the target's questionnaire can be answered in."""
+    kind = data.get("target", "").split(":")[0]
+    if "language" in data and data["language"] not in languages.get(kind, []):
+        raise ValidationError(
+            _("Spørreskjemaet for denne gruppen finnes ikke på dette språket."), "language"
+        )
 
 
 def parse_target(target: str) -> tuple[str, str, int]:

@@ -137,7 +137,7 @@ def make_links(round_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, in
 
 
 def _checked_batch(round_: Round) -> tuple[dict[str, Any], School, Group | None, str]:
-    data, _errors, _raw = read_form(DownloadForm(), request.form)
+    data, _errors, _raw = read_form(DownloadForm(letter_languages(round_)), request.form)
     if data is None:
         abort(422)
     school, group, respondent_type = _target_rows(round_, data["target"])
