@@ -18,8 +18,10 @@ saves each answer with a PUT and submits, through an outbox that retries like th
 3. the reference endpoint (`benchmarks/load/reference.py`) as in phase 1.
 
 After each trivsel phase the database is read back: every answer, response and submit must be
-stored exactly once. Timings are printed, never asserted: this machine has few cores and may be
-busy with other work, so the load average and the CPU per answer are printed beside them.
+stored exactly once. Before each phase the database settles (VACUUM ANALYZE, CHECKPOINT, a
+pause), so that no phase pays for the burst before it. Timings are printed, never asserted:
+this machine has few cores and may be busy with other work, so the load average and the CPU
+per answer are printed beside them.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.load import stack
-from benchmarks.load.check import load_average, verify_stored
+from benchmarks.load.check import load_average, settle, verify_stored
 from benchmarks.load.phases import (
     INSTRUMENT,
     open_tablets,
@@ -102,7 +104,9 @@ def run(args: argparse.Namespace, database_url: str, folder: str) -> bool:
         started = time.monotonic()
         tablets = open_tablets(server.port, codes, args.pupils)
         print(f"  {len(tablets)} tablets opened their class in {time.monotonic() - started:.1f} s")
+        print(f"  {settle(database_url)}")
         full = phase("trivsel, all pupils at once", server, pupils_on(tablets, items, rng))
+        print(f"  {settle(database_url)}")
         paced = paced_pupils(tablets, items, rng, args.paced_rate, args.paced_seconds)
         steady = phase(f"trivsel, {args.paced_rate:g} answers/s offered", server, paced)
         calmer = None
@@ -113,6 +117,7 @@ def run(args: argparse.Namespace, database_url: str, folder: str) -> bool:
     finally:
         server.stop()
 
+    print(f"  {settle(database_url)}")
     reference = stack.serve_reference(env, folder, args.workers)
     try:
         tablets = [Tablet("127.0.0.1", reference.port) for _ in range(args.pupils)]

@@ -20,6 +20,19 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
+def settle(database_url: str, seconds: float = 10.0) -> str:
+    """After a burst: let PostgreSQL do what autovacuum and the checkpointer would do anyway
+    (VACUUM ANALYZE, CHECKPOINT) and pause, so the next phase measures a steady pace rather
+    than the aftermath of the one before. Says what it did."""
+    started = time.monotonic()
+    with psycopg.connect(psycopg_url(database_url), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+        connection.execute("CHECKPOINT")
+    time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+    took = time.monotonic() - started
+    return f"settled {took:.0f} s (VACUUM ANALYZE, CHECKPOINT); {load_average()}"
+
+
 def percentile_ms(seconds: list[float], share: float) -> float:
     """Nearest-rank percentile, in milliseconds."""
     if not seconds:
