@@ -59,9 +59,9 @@ def _field_of(error: AnswerError) -> str:
 
 
 @blueprint.route("/responses/<client_id>/answers/<item_id>", methods=["PUT"])
-@blueprint.arguments(AnswerPath, location="path")
-@blueprint.arguments(AnswerBody)
-@blueprint.response(200, SavedAnswer)
+@blueprint.arguments(AnswerPath(), location="path")
+@blueprint.arguments(AnswerBody())
+@blueprint.response(200, SavedAnswer())
 def save_answer(
     path: dict[str, str], body: dict[str, Any], client_id: str, item_id: str
 ) -> dict[str, Any]:
@@ -85,9 +85,9 @@ def save_answer(
 
 
 @blueprint.route("/responses/<client_id>/submit", methods=["POST"])
-@blueprint.arguments(ResponsePath, location="path")
-@blueprint.arguments(ResponseBody)
-@blueprint.response(200, SubmittedResponse)
+@blueprint.arguments(ResponsePath(), location="path")
+@blueprint.arguments(ResponseBody())
+@blueprint.response(200, SubmittedResponse())
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
     """Submit the response: its day of completion is kept, never the time."""
     operations.take_write_lock(db_session())
