@@ -2,7 +2,7 @@
 and PostgreSQL, beside a minimal insert-one-row endpoint as the reference for this machine.
 
     .venv/bin/python benchmarks/bench_load.py
-    .venv/bin/python benchmarks/bench_load.py --pupils 1000 --items 40 --workers 4 --paced-rate 300
+    .venv/bin/python benchmarks/bench_load.py --pupils 1000 --items 40 --workers 2 --paced-rate 300
 
 A fresh database (`--database`, dropped before and after) on the PostgreSQL server of
 TRIVSEL_BENCH_POSTGRES (default below) gets `trivsel db upgrade` and `trivsel demo`, and
@@ -57,7 +57,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pupils", type=int, default=1000)
     parser.add_argument("--items", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4 threads each)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn workers, 4 threads each (2 is the default of `trivsel serve`)",
+    )
     parser.add_argument("--paced-rate", type=float, default=300.0, help="answers per second")
     parser.add_argument("--paced-seconds", type=float, default=30.0)
     parser.add_argument("--database", default=f"trivsel_bench_load_{os.getpid()}")
