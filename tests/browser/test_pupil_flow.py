@@ -116,3 +116,17 @@ def test_a_free_text_answer_is_sent_with_the_others(tablet, seed) -> None:
     answers = {"trivsel_liker": 3, "trivsel_trygg": 3, "trivsel_alene": 3}
     answers["trivsel_kommentar"] = "Fint i friminuttet"
     assert responses_in(seed, round_id) == [("complete", answers)]
+
+
+def test_characters_no_pupil_can_see_are_taken_out_of_free_text(tablet, seed) -> None:
+    """A pasted right-to-left override would make the server refuse the answer for good."""
+    code, round_id = open_class(seed, small_instrument())
+    start(tablet, code, "Norsk bokmål")
+    begin(tablet)
+    answer_all(tablet, "3", 3)
+    box = tablet.get_by_role("textbox", name="Vil du si mer?")
+    box.fill("Fint \u202ei\u2066 friminuttet\x07")
+    go_next(tablet)
+    _send(tablet)
+    [(status, answers)] = responses_in(seed, round_id)
+    assert (status, answers["trivsel_kommentar"]) == ("complete", "Fint i friminuttet")

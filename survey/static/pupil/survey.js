@@ -103,8 +103,12 @@
     store.saveAnswer(current, item.id, answer);
   }
 
+  /* Characters no pupil can see: control codes and bidirectional overrides. The server refuses
+     text that holds them (survey/wellformed.py), so they are taken out before it is queued. */
+  var HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
   function saveText(item, text) {
-    var trimmed = text.trim();
+    var trimmed = text.replace(HIDDEN, "").trim();
     var before = (current.answers[item.id] || {}).text || "";
     if (!trimmed || trimmed === before) return;
     current.answers[item.id] = { text: trimmed };
