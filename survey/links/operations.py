@@ -109,7 +109,7 @@ def submit_link(session: Session, secret_key: str, token: str, today: dt.date) -
     if draft is not None:
         session.delete(draft)
     session.flush()
-    log.info("a %s link was used in round %s", access.respondent_type, access.round_id)
+    log.debug("a %s link was used in round %s", access.respondent_type, access.round_id)
     return response
 
 

@@ -35,8 +35,8 @@ def ensure_response(
     parameters = {**_whose(client_id, respondent, version_id), "language": language}
     connection = session.connection()  # Core, not the ORM: a parameter dict is not a bulk insert
     made = connection.execute(_ensure_statement(connection.dialect.name), parameters).first()
-    if made is not None:
-        log.info(
+    if made is not None:  # DEBUG only: see `operations.start_response`
+        log.debug(
             "started a %s response in round %s", respondent.respondent_type, respondent.round_id
         )
 

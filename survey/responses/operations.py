@@ -90,7 +90,9 @@ def start_response(
             raise
         _check_same_respondent(existing, respondent)
         return existing
-    log.info("started a %s response in round %s", respondent.respondent_type, round_.id)
+    # A line per response only at DEBUG: with its timestamp, a line per response in the
+    # production log could hint at the time of day a response was given.
+    log.debug("started a %s response in round %s", respondent.respondent_type, round_.id)
     return response
 
 
@@ -183,5 +185,5 @@ def complete_response(session: Session, response: Response, today: dt.date) -> R
     response.status = "complete"
     response.completed_on = today
     session.flush()
-    log.info("completed a %s response in round %s", response.respondent_type, response.round_id)
+    log.debug("completed a %s response in round %s", response.respondent_type, response.round_id)
     return response

@@ -37,6 +37,16 @@ def test_no_address_or_user_agent_is_logged(
     assert "unique-agent-string" not in caplog.text
 
 
+def test_no_line_per_response_reaches_the_production_log(
+    app, client, post_form, api_put, tablet, caplog
+) -> None:
+    """Log lines carry a time; one per response could date the response within the day."""
+    with caplog.at_level(logging.INFO):
+        _whole_flow(app, client, post_form, api_put, tablet)
+    per_response = [r for r in caplog.records if r.name.startswith("survey.responses")]
+    assert per_response == []
+
+
 def test_the_only_cookie_is_the_session(app, client, post_form, api_put, tablet) -> None:
     _whole_flow(app, client, post_form, api_put, tablet)
     assert [cookie.key for cookie in client._cookies.values()] == ["session"]
