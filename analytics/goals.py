@@ -165,8 +165,9 @@ def _baseline(trend: TrendResult, arm: str) -> float:
 
 
 def _number(value: float) -> str:
-    """Norwegian decimals: 0,25 and -0,30."""
-    return f"{value:.2f}".replace(".", ",")
+    """Norwegian decimals and minus sign, as the dashboards' tables: 0,25 and −0,30."""
+    text = f"{abs(value):.2f}".replace(".", ",")
+    return "\u2212" + text if value < 0 and text != "0,00" else text
 
 
 def _estimate(row: Any) -> str:

@@ -56,7 +56,7 @@ KONFLIKT_DOWN = GoalSpec("konflikt", "pupil", "change", -0.25, "Vår 2023", high
 def test_a_fall_in_konflikt_whose_whole_ci_passes_the_target_is_reached() -> None:
     status = track_goal(KONFLIKT_DOWN, trend({"Vår 2023": (-0.40, -0.55, -0.30)}), ROUNDS)
     assert status.status == "reached" and status.label == "nådd"
-    assert "-0,40 (95 % KI -0,55 til -0,30)" in status.reason
+    assert "\u22120,40 (95 % KI \u22120,55 til \u22120,30)" in status.reason
 
 
 def test_a_rise_in_konflikt_is_not_reached_even_though_it_is_large() -> None:
@@ -74,7 +74,7 @@ def test_a_clear_fall_at_the_right_pace_before_the_due_round_is_on_track() -> No
     status = track_goal(KONFLIKT_DOWN, trend({"Vår 2022": (-0.10, -0.18, -0.02)}), ROUNDS)
     assert status.status == "on_track" and status.label == "i rute"
     assert status.projected == pytest.approx(-0.30)
-    assert "-0,30 i Vår 2023" in status.reason
+    assert "\u22120,30 i Vår 2023" in status.reason
 
 
 def test_an_uncertain_change_before_the_due_round_cannot_tell_yet() -> None:
