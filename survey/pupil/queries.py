@@ -26,6 +26,7 @@ CLASS_TOKEN_SALT = "trivsel-pupil-class"  # noqa: S105 - a signing salt, not a s
 #: How long a worker remembers the class behind a class code, and for how many codes at most.
 CLASS_MEMORY_SECONDS = 60.0
 CLASS_MEMORY_SIZE = 10_000
+CLASS_MEMORY_KEY = "trivsel.pupil_classes"
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,10 @@ class ClassMemory:
 
 def class_memory() -> ClassMemory:
     """The current app's memory of open classes, one per app (and so one per worker)."""
-    return current_app.extensions.setdefault("trivsel.pupil_classes", ClassMemory())
+    memory = current_app.extensions.get(CLASS_MEMORY_KEY)
+    if memory is None:  # the first save of this app; setdefault keeps one if threads race
+        memory = current_app.extensions.setdefault(CLASS_MEMORY_KEY, ClassMemory())
+    return memory
 
 
 def saving_class(session: Session, access_id: int | None) -> SavingClass | None:
