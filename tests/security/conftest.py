@@ -106,3 +106,19 @@ def world(session: Session) -> World:
         select(AccessCode.id).filter_by(round_id=target.round.id, kind="class_code")
     )
     return World(target, elsewhere, users, tokens, class_code)
+
+
+def url_values(side: Side) -> dict[str, object]:
+    """Values for the URL parameters of the app's routes that name a row of `side`."""
+    return {
+        "project_id": side.project.id,
+        "school_id": side.school.id,
+        "group_id": side.group.id,
+        "round_id": side.round.id,
+        "goal_id": side.goal.id,
+        "token": side.link_token,
+        "number": 1,
+        "instrument_id": "pupil-5-7",
+        "version": 1,
+        "lang": "nb",
+    }

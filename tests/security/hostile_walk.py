@@ -26,7 +26,7 @@ from survey.ratelimit import EXTENSION_KEY as RATE_LIMITS
 from survey.ratelimit import LIMITS, SlidingWindow
 from survey.rounds.codes import class_code_from_seed
 from tests.conftest import TEST_SECRET_KEY
-from tests.security.conftest import World
+from tests.security.conftest import World, url_values
 from tests.security.hostile import (
     Form,
     Outcome,
@@ -144,20 +144,10 @@ class Walk:
         return sorted(found, key=lambda pair: (pair[0].rule, pair[1]))
 
     def values(self, rule: Rule, **overrides: object) -> dict[str, object]:
-        side = self.world.target
         known = {
-            "project_id": side.project.id,
-            "school_id": side.school.id,
-            "group_id": side.group.id,
-            "round_id": side.round.id,
-            "goal_id": side.goal.id,
-            "token": side.link_token,
-            "number": 1,
+            **url_values(self.world.target),
             "client_id": CLIENT_ID,
             "item_id": PUPIL_ITEM,
-            "instrument_id": "pupil-5-7",
-            "version": 1,
-            "lang": "nb",
             "token_id": self.token_id,
         }
         missing = set(rule.arguments) - set(known) - set(overrides)

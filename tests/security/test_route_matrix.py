@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from tests.conftest import TEST_SECRET_KEY  # noqa: F401 (the world is made with it)
-from tests.security.conftest import PASSWORD, World
+from tests.security.conftest import PASSWORD, World, url_values
 
 #: Endpoints a respondent or anyone may open; only "no 5xx" is checked for them.
 OPEN = re.compile(
@@ -46,20 +46,10 @@ def _routes(app: Flask) -> list[tuple[Rule, str]]:
 
 
 def _values(rule: Rule, world: World) -> dict[str, object]:
-    side = world.target
     known = {
-        "project_id": side.project.id,
-        "school_id": side.school.id,
-        "group_id": side.group.id,
-        "round_id": side.round.id,
-        "goal_id": side.goal.id,
-        "token": side.link_token,
-        "number": 1,
+        **url_values(world.target),
         "client_id": "matrix-client",
         "item_id": "trivsel_liker_skolen",
-        "instrument_id": "pupil-5-7",
-        "version": 1,
-        "lang": "nb",
         "filename": "trivsel.css",
         "token_id": 1,
         "style_id": "x",
