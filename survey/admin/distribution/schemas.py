@@ -23,9 +23,10 @@ def _target(value: str) -> None:
         raise ValidationError(_("Velg et av alternativene."))
 
 
-class LinkBatchForm(FormSchema):
+class LetterForm(FormSchema):
+    """A target and a letter language that the target's questionnaire is offered in."""
+
     target = fields.String(required=True, validate=_target)
-    count = fields.Integer(load_default=None, validate=between(1, MAX_LINKS))
     language = fields.String(required=True)
 
     def __init__(self, languages: dict[str, list[str]], **kwargs: Any) -> None:
@@ -36,6 +37,13 @@ class LinkBatchForm(FormSchema):
     @validates_schema
     def offered_language(self, data: dict[str, Any], **_kwargs: Any) -> None:
         _check_language(self.languages, data)
+
+
+class LinkBatchForm(LetterForm):
+    count = fields.Integer(load_default=None, validate=between(1, MAX_LINKS))
+
+    @validates_schema
+    def staff_count_given(self, data: dict[str, Any], **_kwargs: Any) -> None:
         kind = data.get("target", "").split(":")[0]
         if kind == "staff" and data.get("count") is None:
             raise ValidationError(_("Skriv hvor mange ansatte som skal få lenke."), "count")
@@ -46,23 +54,12 @@ def _token(value: str) -> None:
         raise ValidationError(_("Ukjent lenke."))
 
 
-class DownloadForm(FormSchema):
+class DownloadForm(LetterForm):
     """The links of a batch, posted back from the page that showed them once."""
 
     list_fields = ("tokens",)
 
-    target = fields.String(required=True, validate=_target)
-    language = fields.String(required=True)
     tokens = fields.List(fields.String(validate=_token), required=True)
-
-    def __init__(self, languages: dict[str, list[str]], **kwargs: Any) -> None:
-        """`languages`: the letter languages offered per respondent type."""
-        super().__init__(**kwargs)
-        self.languages = languages
-
-    @validates_schema
-    def offered_language(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        _check_language(self.languages, data)
 
 
 def _check_language(languages: dict[str, list[str]], data: dict[str, Any]) -> None:
