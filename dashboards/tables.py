@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from analytics.csvsafe import defuse
 from dashboards.catalog import ItemInfo, text_in
 from dashboards.formatting import count, number, percent, signed
 from dashboards.items import Distribution
@@ -21,8 +22,6 @@ from dashboards.labels import arm_name, respondent_type_name
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
 
 TEXT, COUNT, ESTIMATE, SIGNED, PERCENT = "text", "count", "estimate", "signed", "percent"
-#: Cells a spreadsheet would run as a formula if they started a text cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -233,5 +232,4 @@ def _csv_cell(value: Any, kind: str, locale: str) -> str:
         return number(100 * value, 1, locale).replace("\u2212", "-")
     if kind == COUNT:
         return str(int(value))
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return defuse(str(value))

@@ -20,6 +20,7 @@ import pandas as pd
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from analytics.csvsafe import defuse_frame
 from survey import audit
 from survey.exports import codebook, ddi
 from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
@@ -225,7 +226,7 @@ def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, 
             writer.close()
         table = aggregates.table()
         book.close(table)
-        table.to_csv(folder / "aggregates.csv", index=False)
+        defuse_frame(table).to_csv(folder / "aggregates.csv", index=False)
         _write_documents(plan, folder, count, created_at)
         files = sorted(p.name for p in folder.iterdir())
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:

@@ -1,7 +1,7 @@
 """Text that a spreadsheet must show, never run (OWASP's CSV injection advice).
 
-A cell that starts with =, +, -, @, a tab or a carriage return can be read as a formula by
-Excel, LibreOffice or Google Sheets. Such text gets a leading apostrophe in CSV; in XLSX it is
+Formula-like text (see `analytics.csvsafe`, the one guard of every CSV) gets a leading
+apostrophe in CSV; in XLSX it is
 written as a string with Excel's quote-prefix style. Bidirectional controls (like U+202E, the
 right-to-left override) are shown as visible markers so text cannot disguise itself.
 """
@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import re
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from analytics.csvsafe import defuse, is_formula_like
+
+__all__ = ["csv_text", "is_formula_like", "visible_controls", "xlsx_text"]
 #: Explicit embeddings, overrides and isolates; plain Arabic or Urdu text needs none of them.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: Excel's limit for the text of one cell.
 XLSX_CELL_LIMIT = 32767
 TRUNCATION_NOTE = " […] (forkortet; hele teksten står i CSV-filen)"
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
 
 
 def visible_controls(text: str) -> str:
@@ -28,8 +26,7 @@ def visible_controls(text: str) -> str:
 
 def csv_text(text: str) -> str:
     """Text for a CSV cell: bidi controls made visible, formulas defused with an apostrophe."""
-    text = visible_controls(text)
-    return "'" + text if is_formula_like(text) else text
+    return defuse(visible_controls(text))
 
 
 def xlsx_text(text: str) -> str:

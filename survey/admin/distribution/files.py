@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from flask import current_app, request, url_for
 
+from analytics.csvsafe import defuse_cell
 from survey.admin.distribution.letters import LinkLetters
 from survey.models import Group, Round, School
 from survey.responses.operations import instrument_of
@@ -30,16 +31,15 @@ def link_csv(
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["nr", "skole", "klasse", "gruppe", "språk", "lenke"])
     for number, token in enumerate(tokens, start=1):
-        writer.writerow(
-            [
-                number,
-                school.name,
-                group.label if group else "",
-                respondent_type,
-                language,
-                link_url(token),
-            ]
-        )
+        row = [
+            number,
+            school.name,
+            group.label if group else "",
+            respondent_type,
+            language,
+            link_url(token),
+        ]
+        writer.writerow([defuse_cell(cell) for cell in row])
     return buffer.getvalue()
 
 

@@ -113,3 +113,15 @@ def test_a_negative_opt_out_count_is_explained_in_place(
 def test_the_distribution_page_shows_the_class_codes(as_lead, open_round, group) -> None:
     page = as_lead.get(f"/admin/rounds/{open_round.id}/distribution")
     assert re.search(r'class="class-code">[A-Z0-9]{6}<', page.text)
+
+
+def test_a_school_name_cannot_run_as_a_formula_in_the_link_csv(
+    session, as_lead, post_form, open_round, school
+) -> None:
+    school.name = '=HYPERLINK("https://evil.example","Klikk")'
+    session.flush()
+    target = f"staff:school:{school.id}"
+    made = _make(post_form, open_round, target, "1")
+    download, _tokens = _download(post_form, open_round, made, "links.csv", target)
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][1] == "'" + school.name

@@ -104,3 +104,14 @@ def test_every_export_is_written_to_the_audit_log(small_project, export, session
     assert [e.details["format"] for e in events] == ["csv", "sav"]
     assert events[0].details["respondent_types"] == ["pupil"]
     assert events[0].details["responses"] == 24 and events[0].actor == "system"
+
+
+def test_a_school_name_cannot_run_as_a_formula_in_the_aggregates(
+    small_project, session, export, tmp_path
+) -> None:
+    small_project.schools[0].name = "=1+1"
+    session.flush()
+    folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
+    table = pd.read_csv(folder / "aggregates.csv")
+    assert "=1+1" not in set(table["school"])
+    assert "'=1+1" in set(table["school"])
