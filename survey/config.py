@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
@@ -21,6 +22,19 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
+    # A staff session ends 12 hours after login at the latest (Flask's default is 31 days).
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # How many proxies in front of the app set X-Forwarded-For (0: the app faces the clients).
+    # Rate limits count per client address, so behind a load balancer this must be right.
+    "TRUSTED_PROXIES": 0,
+    # A tablet keeps its class (and the class token in its page) this long after the code.
+    "TABLET_SESSION_HOURS": 12,
+    # "Er du fortsatt her?" after this many seconds without a touch; the reset comes after
+    # another TABLET_IDLE_GRACE_SECONDS.
+    "TABLET_IDLE_SECONDS": 180,
+    "TABLET_IDLE_GRACE_SECONDS": 30,
+    # At most this many links in one batch of letters or one link CSV.
+    "MAX_LETTERS_PER_BATCH": 500,
     "LOG_LEVEL": "INFO",
     # Links in letters and mails: "https://trivsel.example.no"; None: the address of the request.
     "PUBLIC_BASE_URL": None,
@@ -81,11 +95,28 @@ def build_config(
         config[key] = value
     if config["DATABASE_URL"] is None:
         config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'trivsel.db'}"
+    if isinstance(config["PERMANENT_SESSION_LIFETIME"], int | float):
+        config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(
+            seconds=config["PERMANENT_SESSION_LIFETIME"]
+        )
+    if config["PERMANENT_SESSION_LIFETIME"] > dt.timedelta(hours=12):
+        raise ConfigError("A session may last at most 12 hours (PERMANENT_SESSION_LIFETIME).")
     if config["ENV"] == "production":
-        if config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
-            raise ConfigError(
-                "Refusing to run in production with the default or a short secret key: "
-                "set TRIVSEL_SECRET_KEY to at least 32 random characters."
-            )
+        _check_production(config)
         config["SESSION_COOKIE_SECURE"] = True
     return config
+
+
+def _check_production(config: Mapping[str, Any]) -> None:
+    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        raise ConfigError(
+            "Refusing to run in production with the default or a short secret key: "
+            "set TRIVSEL_SECRET_KEY to at least 32 random characters."
+        )
+    base = config["PUBLIC_BASE_URL"] or ""
+    if not base.startswith("https://"):
+        raise ConfigError(
+            "Refusing to run in production without the public address: set "
+            "TRIVSEL_PUBLIC_BASE_URL to the https:// address that letters and mails should print "
+            "(for example https://trivsel.example.no)."
+        )

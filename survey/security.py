@@ -11,6 +11,8 @@ CSRF_SESSION_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Production is served over HTTPS only; browsers remember that for a year.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 #: No inline script, nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -71,4 +73,6 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config["ENV"] == "production":
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         return response

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from click.testing import CliRunner
 
 from survey.app import create_app
+from survey.cli import main
 from survey.config import DEFAULT_SECRET_KEY, ConfigError, build_config
+
+PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "PUBLIC_BASE_URL": "https://trivsel.example.no",
+}
 
 
 def test_environment_variables_override_defaults(tmp_path) -> None:
@@ -41,11 +51,11 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path) -> None
 @pytest.mark.parametrize("secret", [DEFAULT_SECRET_KEY, "short"])
 def test_production_refuses_a_default_or_short_secret(tmp_path, secret) -> None:
     with pytest.raises(ConfigError, match="secret key"):
-        create_app({"ENV": "production", "SECRET_KEY": secret}, instance_path=str(tmp_path))
+        create_app({**PRODUCTION, "SECRET_KEY": secret}, instance_path=str(tmp_path))
 
 
 def test_production_with_a_real_secret_uses_secure_cookies(tmp_path) -> None:
-    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    app = create_app(PRODUCTION, instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 
@@ -53,3 +63,34 @@ def test_production_with_a_real_secret_uses_secure_cookies(tmp_path) -> None:
 def test_test_and_benchmark_variables_are_not_settings(tmp_path) -> None:
     environ = {"TRIVSEL_TEST_DATABASE_URL": "x", "TRIVSEL_BENCH_POSTGRES": "y"}
     assert build_config(None, str(tmp_path), environ)["LOG_LEVEL"] == "INFO"
+
+
+@pytest.mark.parametrize("base", [None, "", "http://10.0.0.5:8000"])
+def test_production_refuses_to_start_without_its_public_https_address(tmp_path, base) -> None:
+    with pytest.raises(ConfigError, match="TRIVSEL_PUBLIC_BASE_URL"):
+        create_app({**PRODUCTION, "PUBLIC_BASE_URL": base}, instance_path=str(tmp_path))
+
+
+def test_the_trivsel_command_says_why_production_cannot_start(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TRIVSEL_ENV", "production")
+    monkeypatch.setenv("TRIVSEL_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("TRIVSEL_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert "TRIVSEL_PUBLIC_BASE_URL" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_session_lasts_twelve_hours_at_most(tmp_path) -> None:
+    config = build_config(None, str(tmp_path), {})
+    assert config["PERMANENT_SESSION_LIFETIME"] <= dt.timedelta(hours=12)
+    with pytest.raises(ConfigError, match="12 hours"):
+        build_config({"PERMANENT_SESSION_LIFETIME": 31 * 86400}, str(tmp_path), {})
+
+
+def test_production_tells_browsers_to_use_https_only(tmp_path) -> None:
+    production = create_app(PRODUCTION, instance_path=str(tmp_path))
+    page = production.test_client().get("/")
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    development = create_app({"SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    assert "Strict-Transport-Security" not in development.test_client().get("/").headers
