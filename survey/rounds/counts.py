@@ -6,6 +6,7 @@ say how many answered, never what.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,6 +85,11 @@ class ClassCount:
     def pupil_rate(self) -> float | None:
         return rate(self.pupils, self.eligible)
 
+    @property
+    def is_over_enrolled(self) -> bool:
+        """More pupils sent answers than the class has: a code shared beyond it, or stuffing."""
+        return self.pupils > self.enrolled
+
 
 @dataclass(frozen=True)
 class SchoolCount:
@@ -101,6 +107,10 @@ class SchoolCount:
     @property
     def eligible(self) -> int:
         return sum(c.eligible for c in self.classes)
+
+    @property
+    def over_enrolled(self) -> tuple[ClassCount, ...]:
+        return tuple(c for c in self.classes if c.is_over_enrolled)
 
     @property
     def pupils_missing(self) -> int:
@@ -185,3 +195,56 @@ def totals(schools: list[SchoolCount]) -> Totals:
         staff=sum(s.staff for s in schools),
         staff_links=sum(s.staff_links for s in schools),
     )
+
+
+@dataclass(frozen=True)
+class OverEnrolled:
+    """A class with more sent pupil responses than pupils enrolled."""
+
+    school_id: int
+    group_id: int
+    label: str
+    enrolled: int
+    responses: int
+
+
+def over_enrolled_classes(session: Session, round_id: int) -> list[OverEnrolled]:
+    """The round's classes with more sent pupil responses than enrolled pupils.
+
+    The analysis calls this where it reads the class counts and logs each as a warning: such
+    a class's answers may hold stuffed responses, and its response rate is meaningless.
+    """
+    sent = (
+        select(Response.group_id, func.count(Response.id).label("responses"))
+        .where(
+            Response.round_id == round_id,
+            Response.respondent_type == "pupil",
+            Response.status == "complete",
+            Response.group_id.is_not(None),
+        )
+        .group_by(Response.group_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Group.school_id, Group.id, Group.label, Group.enrolled, sent.c.responses)
+        .join(sent, sent.c.group_id == Group.id)
+        .where(sent.c.responses > Group.enrolled)
+        .order_by(Group.school_id, Group.id)
+    )
+    return [OverEnrolled(*row) for row in rows]
+
+
+def log_over_enrolled_classes(session: Session, round_id: int, log: logging.Logger) -> int:
+    """Warn in `log` of each over-enrolled class of the round; how many there were."""
+    classes = over_enrolled_classes(session, round_id)
+    for found in classes:
+        log.warning(
+            "round %s: class %s (group %s) has %s sent pupil responses for %s enrolled pupils; "
+            "its answers may hold stuffed responses",
+            round_id,
+            found.label,
+            found.group_id,
+            found.responses,
+            found.enrolled,
+        )
+    return len(classes)

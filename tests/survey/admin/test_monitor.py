@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from survey.accounts.operations import create_user
 from survey.models import OptOutCount
 from survey.responses.operations import Respondent, complete_response, start_response
+from survey.rounds.counts import log_over_enrolled_classes, over_enrolled_classes
 from tests.round_fixtures import NOW, PASSWORD
 
 
-def _pupil_answers(session, round_, group, count: int) -> None:
-    for n in range(count):
+def _pupil_answers(session, round_, group, count: int, first: int = 0) -> None:
+    for n in range(first, first + count):
         respondent = Respondent(round_.id, group.school_id, group.id, "pupil")
         complete_response(
             session, start_response(session, f"tablet-{n}", respondent, "nb"), NOW.date()
@@ -72,3 +74,27 @@ def test_an_evaluator_may_watch_but_not_set_up(session, log_in, open_round) -> N
     client = log_in(evaluator)
     assert client.get(f"/admin/rounds/{open_round.id}/monitor/").status_code == 200
     assert client.get(f"/admin/rounds/{open_round.id}/distribution").status_code == 403
+
+
+def test_a_class_with_more_responses_than_pupils_is_flagged(session, as_lead, open_round, group):
+    group.enrolled = 3
+    session.flush()
+    _pupil_answers(session, open_round, group, 3)
+    page = as_lead.get(f"/admin/rounds/{open_round.id}/monitor/counts")
+    assert "Flere svar enn elever" not in page.text
+    _pupil_answers(session, open_round, group, 1, first=3)  # a fourth pupil in a class of 3
+    page = as_lead.get(f"/admin/rounds/{open_round.id}/monitor/counts")
+    assert "Flere svar enn elever" in page.text
+    assert f'data-over-enrolled="{group.id}"' in page.text
+
+
+def test_over_enrolled_classes_are_logged_for_the_analysis(session, open_round, group, caplog):
+    group.enrolled = 2
+    session.flush()
+    _pupil_answers(session, open_round, group, 3)
+    log = logging.getLogger("survey.analysis")
+    with caplog.at_level(logging.WARNING, logger="survey.analysis"):
+        assert log_over_enrolled_classes(session, open_round.id, log) == 1
+    (found,) = over_enrolled_classes(session, open_round.id)
+    assert (found.group_id, found.responses, found.enrolled) == (group.id, 3, 2)
+    assert "3 sent pupil responses for 2 enrolled" in caplog.text
