@@ -56,3 +56,15 @@ def create_user(
     audit.record(session, "user.created", role=role, new_user_id=user.id)
     log.info("created user %s with role %s", user.id, role)
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> User:
+    """A new password for `user`; every session they had ends (their session version rises)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.session_version += 1
+    session.flush()
+    audit.record(session, "user.password_changed", user=user)
+    log.info("user %s has a new password; their sessions ended", user.id)
+    return user

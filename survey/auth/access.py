@@ -20,13 +20,17 @@ from survey.models import Project, School, User
 F = TypeVar("F", bound=Callable[..., Any])
 
 USER_SESSION_KEY = "user_id"
+#: The user's session version when this session logged in (see `User.session_version`).
+VERSION_SESSION_KEY = "user_session_version"
 
 
 def current_user() -> User | None:
+    """The logged-in user, unless they logged out or changed their password since."""
     if "user" not in g:
         user_id = session.get(USER_SESSION_KEY)
         user = db_session().get(User, user_id) if isinstance(user_id, int) else None
-        g.user = user if user is not None and user.is_active else None
+        is_current = user is not None and session.get(VERSION_SESSION_KEY) == user.session_version
+        g.user = user if user is not None and user.is_active and is_current else None
     return g.user
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey import audit
-from survey.auth.access import USER_SESSION_KEY
+from survey.auth.access import USER_SESSION_KEY, VERSION_SESSION_KEY, current_user
 from survey.models import User, utcnow
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def log_in(db: Session, user: User) -> None:
     language = session.get("lang")
     session.clear()
     session[USER_SESSION_KEY] = user.id
+    session[VERSION_SESSION_KEY] = user.session_version
     if language:
         session["lang"] = language
     session.permanent = True
@@ -42,7 +43,13 @@ def log_in(db: Session, user: User) -> None:
     log.info("user %s logged in", user.id)
 
 
-def log_out() -> None:
+def log_out(db: Session) -> None:
+    """End this session, and every other session of the same user (they share a version)."""
+    user = current_user()
+    if user is not None:
+        user.session_version += 1
+        db.flush()
+        log.info("user %s logged out", user.id)
     language = session.get("lang")
     session.clear()
     if language:

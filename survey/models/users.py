@@ -41,6 +41,8 @@ class User(Base):
     can_export_free_text: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    #: Raised by logout and by a new password; a session made under an older one is ended.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     projects: Mapped[list[Project]] = relationship(secondary=user_project)
     schools: Mapped[list[School]] = relationship(secondary=user_school)
