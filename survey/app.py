@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey import db, errors, i18n, ratelimit, security, wellformed
 from survey.config import build_config
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    _trust_proxies(app)
     db.init_app(app)
     i18n.init_app(app)
     wellformed.init_app(app)  # before anything reads the request
@@ -43,6 +45,14 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
         start_background_scheduler(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from the headers
+    those proxies set (werkzeug's ProxyFix), and only from them: a client cannot forge more."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

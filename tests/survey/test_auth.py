@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.accounts.operations import create_user
+from survey.accounts.operations import create_user, set_password
+from survey.ratelimit import DELAYS, LIMITS, backoff, client_and
 
 PASSWORD = "a-long-enough-password"
 
@@ -88,13 +89,15 @@ def test_an_unknown_page_is_a_friendly_404(client) -> None:
     assert "fant ikke siden" in page.text
 
 
-def test_too_many_wrong_passwords_lock_the_account_for_a_while(post_form, make_user) -> None:
+def test_wrong_passwords_make_that_client_wait_for_that_account(post_form, make_user) -> None:
     make_user("leder@skole.no")
-    for _ in range(10):
-        assert (
-            post_form("/login/", {"email": "leder@skole.no", "password": "guess"}).status_code
-            == 422
-        )
+    statuses = [
+        post_form("/login/", {"email": "leder@skole.no", "password": "guess"}).status_code
+        for _ in range(10)
+    ]
+    free = DELAYS["login-account-client"].free
+    assert statuses[:free] == [422] * free
+    assert set(statuses[free:]) == {429}, "the next try must wait"
     page = post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
     assert page.status_code == 429
     assert "For mange forsøk" in page.text
@@ -108,3 +111,70 @@ def test_throttling_one_account_leaves_others_alone(post_form, make_user) -> Non
     assert (
         post_form("/login/", {"email": "annen@skole.no", "password": PASSWORD}).status_code == 302
     )
+
+
+def test_an_attacker_does_not_lock_the_owner_out_from_another_client(
+    app, client, post_form, make_user
+) -> None:
+    make_user("leder@skole.no")
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(22):
+        post_form("/login/", {"email": "leder@skole.no", "password": "guess"})
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    with owner.session_transaction() as browser_session:
+        browser_session["csrf"] = "owner-csrf"
+    form = {"csrf_token": "owner-csrf", "email": "leder@skole.no", "password": PASSWORD}
+    assert owner.post("/login/", data=form).status_code == 302
+
+
+def test_each_wrong_password_doubles_the_wait_for_that_account_and_client(
+    app, post_form, make_user, monkeypatch
+) -> None:
+    make_user("leder@skole.no")
+    now = [1000.0]
+    with app.app_context():
+        delays = backoff("login-account-client")
+    monkeypatch.setattr(delays, "_clock", lambda: now[0])
+    free = DELAYS["login-account-client"].free
+    for _ in range(free):
+        assert post_form("/login/", {"email": "leder@skole.no", "password": "x"}).status_code == 422
+    waits = []
+    for _ in range(3):
+        assert post_form("/login/", {"email": "leder@skole.no", "password": "x"}).status_code == 429
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+            waits.append(delays.wait_seconds(client_and("account:leder@skole.no")))
+        now[0] += waits[-1]
+        assert post_form("/login/", {"email": "leder@skole.no", "password": "x"}).status_code == 422
+    now[0] += 8
+    assert waits == [1.0, 2.0, 4.0]
+    assert (
+        post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD}).status_code == 302
+    )
+
+
+def test_one_client_trying_many_accounts_is_stopped(post_form, make_user) -> None:
+    make_user("leder@skole.no")
+    for number in range(LIMITS["login-client"].attempts):
+        post_form("/login/", {"email": f"bruker{number}@skole.no", "password": "guess"})
+    page = post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
+    assert page.status_code == 429
+
+
+def test_a_session_ends_when_its_user_logs_out_even_if_the_cookie_was_kept(
+    client, post_form, make_user
+) -> None:
+    make_user("leder@skole.no")
+    post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
+    kept = client.get_cookie("session").value
+    post_form("/login/logout")
+    client.set_cookie("session", kept)
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_password_change_ends_the_other_sessions(app, client, post_form, make_user, session):
+    user = make_user("leder@skole.no")
+    post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
+    assert client.get("/staff/").status_code == 200
+    set_password(session, user, "another-long-password")
+    assert client.get("/staff/").status_code == 302
