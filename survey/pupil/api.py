@@ -1,4 +1,5 @@
-"""The tablet's JSON calls: save one answer, submit the response. Session + CSRF header.
+"""The tablet's JSON calls: save one answer, submit the response. Session + CSRF header, and a
+class token bound to the session that typed the class code (`survey.pupil.tablet`).
 
 Both are idempotent (keyed by the tablet's response id and the item), so the tablet may retry
 a queued call as often as the network makes it.
@@ -13,7 +14,7 @@ from flask_smorest import Blueprint, abort
 
 from survey.clock import today_in_norway
 from survey.db import db_session
-from survey.pupil import operations, queries
+from survey.pupil import operations, queries, tablet
 from survey.pupil.schemas import (
     AnswerBody,
     AnswerPath,
@@ -32,8 +33,13 @@ blueprint = Blueprint(
 )
 
 
-def _access_id(body: dict[str, Any]) -> int | None:
-    return queries.access_id_from_token(current_app.config["SECRET_KEY"], body["class_token"])
+def _access_id(body: dict[str, Any]) -> int:
+    """The class of a token this session was given; a token from elsewhere, or one whose
+    tablet session has expired, saves nothing."""
+    access_id = tablet.access_id_from_token(current_app.config["SECRET_KEY"], body["class_token"])
+    if access_id is None:
+        _unprocessable("class_token", "The class token is not this tablet's, or it expired.")
+    return access_id
 
 
 def _class_of(body: dict[str, Any]) -> queries.SavingClass:

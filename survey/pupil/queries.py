@@ -11,7 +11,6 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +21,6 @@ from survey.models import AccessCode, Answer, InstrumentVersion, Round, RoundIns
 from survey.responses.operations import Respondent, instrument_of, instrument_of_id
 
 ICONS = Path(__file__).resolve().parents[1] / "static" / "pupil" / "icons.svg"
-CLASS_TOKEN_SALT = "trivsel-pupil-class"  # noqa: S105 - a signing salt, not a secret
 #: How long a worker remembers the class behind a class code, and for how many codes at most.
 CLASS_MEMORY_SECONDS = 60.0
 CLASS_MEMORY_SIZE = 10_000
@@ -171,20 +169,6 @@ def saving_class(session: Session, access_id: int | None) -> SavingClass | None:
     )
     class_memory().put(found)
     return found
-
-
-def class_token(secret_key: str, access_id: int) -> str:
-    """A signed class id the tablet sends with each queued answer, so none is lost if the
-    session changes before the queue is sent."""
-    return URLSafeSerializer(secret_key, salt=CLASS_TOKEN_SALT).dumps(access_id)
-
-
-def access_id_from_token(secret_key: str, token: str) -> int | None:
-    try:
-        value = URLSafeSerializer(secret_key, salt=CLASS_TOKEN_SALT).loads(token)
-    except BadSignature:
-        return None
-    return value if isinstance(value, int) else None
 
 
 def language_choices(instrument: Instrument) -> list[Language]:

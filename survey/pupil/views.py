@@ -2,7 +2,8 @@
 
 With JavaScript the survey page (`/elev/`) shows every question itself and saves through
 `survey.pupil.api`; without it, the forms below ask one question per page and the server keeps
-the response id in the session.
+the response id in the session. Either way a pupil who leaves the tablet is asked «Er du
+fortsatt her?» and then forgotten (`survey.pupil.tablet`), so the next pupil reads nothing.
 """
 
 from __future__ import annotations
@@ -27,23 +28,24 @@ from werkzeug.wrappers import Response as BaseResponse
 from survey.clock import today_in_norway
 from survey.db import db_session
 from survey.models import Response as SurveyResponse
-from survey.pupil import operations, queries
+from survey.pupil import codes, operations, queries, tablet
 from survey.pupil.schemas import AnswerForm, ClassCodeForm, LanguageForm
-from survey.ratelimit import client_key, window
+from survey.pupil.tablet import LANGUAGE_KEY, QUESTION_KEY, RESPONSE_KEY
 from survey.responses.operations import AnswerError, complete_response
-from survey.rounds.queries import find_open_class_code
 
 blueprint = Blueprint("pupil", __name__)
 
-CLASS_KEY = "class_code_id"
-LANGUAGE_KEY = "pupil_lang"
-RESPONSE_KEY = "pupil_response_id"
 SAVING_ENDPOINTS = {"pupil.start_form_survey", "pupil.form_question", "pupil.form_finish"}
 
 
 @blueprint.before_request
 def speak_the_pupils_language() -> None:
     g.lang = session.get(LANGUAGE_KEY) or "nb"
+
+
+@blueprint.before_request
+def forget_a_pupil_who_left() -> None:
+    tablet.forget_an_idle_pupil()
 
 
 @blueprint.before_request
@@ -61,17 +63,20 @@ def never_cache(response: Response) -> Response:
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("icons", queries.icon_sprite())
+    context.setdefault("idle_seconds", current_app.config["TABLET_IDLE_SECONDS"])
+    context.setdefault("grace_seconds", current_app.config["TABLET_IDLE_GRACE_SECONDS"])
     return render_template(template, **context), status
 
 
 def _class_or_none() -> queries.PupilClass | None:
-    return queries.open_class(db_session(), session.get(CLASS_KEY))
+    return queries.open_class(db_session(), tablet.class_id())
 
 
 @blueprint.get("/")
 def start() -> tuple[str, int] | BaseResponse:
     """The class code page; a QR code's `?kode=...` is entered as if typed."""
     g.lang = "nb"
+    tablet.tablet_id()
     if "kode" in request.args:
         return _enter_class_code(request.args.get("kode", ""))
     return _render("pupil/start.html", code="", current=_class_or_none())
@@ -89,19 +94,13 @@ def enter_class_code() -> tuple[str, int] | BaseResponse:
 
 def _enter_class_code(typed: str) -> tuple[str, int] | BaseResponse:
     typed = typed[:40]
-    guesses, client = window("class-code-client"), client_key()
-    if guesses.is_blocked(client):
-        error = _("For mange forsøk. Vent litt og prøv igjen.")
-        return _render("pupil/start.html", 429, code=typed, error=error, current=None)
-    access = find_open_class_code(db_session(), current_app.config["SECRET_KEY"], typed)
-    pupil_class = queries.open_class(db_session(), access.id if access else None)
-    if pupil_class is None:
-        guesses.count(client)  # only wrong codes count: a whole school shares one address
-        error = _("Vi fant ingen åpen klasse med den koden. Sjekk koden og prøv igjen.")
-        return _render("pupil/start.html", 422, code=typed, error=error, current=None)
-    session.clear()
-    session[CLASS_KEY] = pupil_class.access.id
-    languages = pupil_class.instrument.languages
+    found = codes.check_class_code(db_session(), current_app.config["SECRET_KEY"], typed)
+    if found.error is not None:
+        page = "pupil/start.html"
+        return _render(page, found.status, code=typed, error=found.error, current=None)
+    assert found.pupil_class is not None
+    tablet.set_class(found.pupil_class.access.id)
+    languages = found.pupil_class.instrument.languages
     if len(languages) == 1:
         session[LANGUAGE_KEY] = languages[0]
         return redirect(url_for("pupil.survey"))
@@ -133,7 +132,7 @@ def set_language() -> tuple[str, int] | BaseResponse:
     if chosen not in pupil_class.instrument.languages:
         return _language_page(pupil_class, 422)  # the choices again: none was chosen
     session[LANGUAGE_KEY] = chosen
-    session.pop(RESPONSE_KEY, None)
+    tablet.forget_pupil()
     return redirect(url_for("pupil.survey"))
 
 
@@ -152,7 +151,8 @@ def survey() -> tuple[str, int] | BaseResponse:
     if context is None:
         return redirect(url_for("pupil.choose_language"))
     pupil_class, lang = context
-    token = queries.class_token(current_app.config["SECRET_KEY"], pupil_class.access.id)
+    token = tablet.token_for_this_tablet()
+    assert token is not None  # the class was found from the same session just now
     instrument = pupil_class.instrument
     return _render(
         "pupil/survey.html",
@@ -161,8 +161,16 @@ def survey() -> tuple[str, int] | BaseResponse:
         content_lang=lang,
         choices=queries.language_choices(instrument),
         scales=queries.scale_views(instrument, lang),
-        data=queries.survey_data(instrument, lang, token),
+        data={**queries.survey_data(instrument, lang, token), "idle": _idle_settings()},
     )
+
+
+def _idle_settings() -> dict[str, int]:
+    config = current_app.config
+    return {
+        "seconds": config["TABLET_IDLE_SECONDS"],
+        "graceSeconds": config["TABLET_IDLE_GRACE_SECONDS"],
+    }
 
 
 @blueprint.post("/elev/start")
@@ -173,6 +181,7 @@ def start_form_survey() -> BaseResponse:
     pupil_class, lang = context
     response = operations.start_form_response(db_session(), pupil_class.access, lang)
     session[RESPONSE_KEY] = response.id
+    tablet.touch_pupil(1)
     return redirect(url_for("pupil.form_question", number=1))
 
 
@@ -194,6 +203,7 @@ def form_question(number: int) -> tuple[str, int] | BaseResponse:
     if found is None:
         return redirect(url_for("pupil.survey"))
     pupil_class, lang, response = found
+    tablet.touch_pupil(number)
     shown = queries.question(pupil_class.instrument, lang, number)
     if shown is None:
         return redirect(url_for("pupil.form_finish"))
@@ -228,6 +238,7 @@ def form_finish() -> tuple[str, int] | BaseResponse:
     if found is None:
         return redirect(url_for("pupil.form_thanks"))
     pupil_class, _lang, response = found
+    tablet.touch_pupil()
     total = len(pupil_class.instrument.items)
     if request.method == "POST":
         try:
@@ -237,7 +248,7 @@ def form_finish() -> tuple[str, int] | BaseResponse:
                 "Svarene kunne ikke sendes, fordi undersøkelsen er stengt. Si fra til læreren."
             )
             return _render("pupil/finish.html", 422, total=total, error=error)
-        session.pop(RESPONSE_KEY, None)
+        tablet.forget_pupil()
         return redirect(url_for("pupil.form_thanks"))
     return _render("pupil/finish.html", total=total)
 
@@ -245,3 +256,27 @@ def form_finish() -> tuple[str, int] | BaseResponse:
 @blueprint.get("/elev/takk")
 def form_thanks() -> tuple[str, int]:
     return _render("pupil/thanks.html")
+
+
+@blueprint.get("/elev/er-du-der")
+def still_there() -> tuple[str, int] | BaseResponse:
+    """Where an untouched plain-form page goes by itself: «Er du fortsatt her?»."""
+    if session.get(RESPONSE_KEY) is None:
+        return redirect(url_for("pupil.survey"))
+    return _render("pupil/still_there.html", question=session.get(QUESTION_KEY, 1))
+
+
+@blueprint.post("/elev/er-du-der")
+def still_here() -> BaseResponse:
+    if session.get(RESPONSE_KEY) is None:
+        return redirect(url_for("pupil.survey"))
+    tablet.touch_pupil()
+    return redirect(url_for("pupil.form_question", number=session.get(QUESTION_KEY, 1)))
+
+
+@blueprint.get("/elev/neste")
+def next_pupil() -> BaseResponse:
+    """«Neste elev», and where «Er du fortsatt her?» goes when nobody answers: the pupil is
+    forgotten (their unsent draft never counts), the class stays."""
+    tablet.forget_pupil()
+    return redirect(url_for("pupil.survey"))

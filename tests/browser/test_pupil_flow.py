@@ -25,7 +25,7 @@ ITEMS = [item.id for item in BOKMAAL.items]
 
 
 def _send(page) -> None:
-    page.get_by_role("button", name="Send svarene").tap()
+    page.get_by_role("button", name="Send inn svarene").tap()
     wait_until_sent(page)
 
 
@@ -96,7 +96,7 @@ def test_a_double_tapped_send_gives_one_response(tablet, seed) -> None:
     start(tablet, code)
     begin(tablet)
     answer_all(tablet, "3", len(ITEMS))
-    box = tablet.get_by_role("button", name="Send svarene").bounding_box()
+    box = tablet.get_by_role("button", name="Send inn svarene").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     tablet.touchscreen.tap(x, y)
     tablet.touchscreen.tap(x, y)

@@ -46,7 +46,7 @@ def test_a_pupil_without_javascript_answers_one_form_per_question(plain_tablet, 
             page.locator("label.choice").filter(has=page.get_by_text("Aldri", exact=True))
         ).click()
         page.get_by_role("button", name="Neste").click()
-    page.get_by_role("button", name="Send svarene").click()
+    page.get_by_role("button", name="Send inn svarene").click()
     expect(page.get_by_role("heading", name="Takk for at du svarte!")).to_be_visible()
     assert responses_in(seed, round_id) == [("complete", dict.fromkeys(ITEMS, 1))]
 

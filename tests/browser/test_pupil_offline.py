@@ -36,7 +36,7 @@ def test_answers_given_offline_arrive_exactly_once_when_the_network_returns(tabl
     expect(tablet.locator("[data-sync-status]")).to_be_visible()
     screenshot(tablet, "pupil-nb-offline")
     assert axe_violations(tablet) == []
-    tablet.get_by_role("button", name="Send svarene").tap()
+    tablet.get_by_role("button", name="Send inn svarene").tap()
     expect(tablet.get_by_text("blir sendt når nettet er tilbake")).to_be_visible()
     tablet.context.set_offline(False)
     wait_until_sent(tablet)

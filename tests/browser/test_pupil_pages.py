@@ -55,7 +55,7 @@ def test_every_screen_in_bokmaal_passes_axe_with_big_text_and_targets(tablet, se
     go_next(tablet, "Tilbake")
     _check(tablet, "question-declined")
     answer_all(tablet, "2", len(BOKMAAL.items) - 2)
-    expect(tablet.get_by_role("button", name="Send svarene")).to_be_visible()
+    expect(tablet.get_by_role("button", name="Send inn svarene")).to_be_visible()
     _check(tablet, "finish")
 
 
@@ -101,6 +101,6 @@ def test_the_tablet_keeps_one_session_cookie_and_nothing_else(tablet, seed) -> N
     start(tablet, code)
     begin(tablet)
     answer_all(tablet, "4", len(BOKMAAL.items))
-    tablet.get_by_role("button", name="Send svarene").tap()
+    tablet.get_by_role("button", name="Send inn svarene").tap()
     expect(tablet.get_by_text("Svarene dine er sendt.")).to_be_visible()
     assert [cookie["name"] for cookie in tablet.context.cookies()] == ["session"]

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from survey.app import create_app
 from survey.db import db_session
-from survey.pupil.queries import class_token
 from tests.conftest import TEST_SECRET_KEY
+from tests.survey.pupil.conftest import tablet_session, token_of
 
 ANSWER_URL = "/api/v1/pupil/responses/0f8fad5b-d9cb-469f-a165-70867728950e/answers/item"
 
@@ -43,7 +43,9 @@ def _with_csrf(client: FlaskClient) -> dict[str, str]:
 
 def test_an_answer_gets_503_try_again_when_the_database_is_unreachable(unreachable_app) -> None:
     client = unreachable_app.test_client()
-    body = {"class_token": class_token(TEST_SECRET_KEY, 1), "language": "nb", "value": 3}
+    with client.session_transaction() as browser_session:
+        browser_session.update(tablet_session(1))
+        body = {"class_token": token_of(dict(browser_session)), "language": "nb", "value": 3}
     reply = client.put(ANSWER_URL, json=body, headers=_with_csrf(client))
     assert reply.status_code == 503
     assert reply.json["code"] == 503 and "Prøv igjen" in reply.json["message"]

@@ -9,6 +9,7 @@ back afterwards, so each one meets the same world and may be checked for what it
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,11 +20,9 @@ from sqlalchemy import Connection, select
 from werkzeug.routing import Rule
 
 from instruments import bundled_instrument
+from survey import ratelimit
 from survey.api import API_KEY
 from survey.models import AccessCode, ApiToken
-from survey.pupil.queries import class_token
-from survey.ratelimit import EXTENSION_KEY as RATE_LIMITS
-from survey.ratelimit import LIMITS, SlidingWindow
 from survey.rounds.codes import class_code_from_seed
 from tests.conftest import TEST_SECRET_KEY
 from tests.security.conftest import World, url_values
@@ -35,6 +34,7 @@ from tests.security.hostile import (
     page_forms,
     snapshot,
 )
+from tests.survey.pupil.conftest import tablet_session, token_of
 
 CSRF = "hostile-csrf-token"
 CLIENT_ID = "hostile-walk-client-0001"
@@ -113,7 +113,7 @@ class Walk:
         admin = world.users["admin"]
         self.sessions: dict[str, dict[str, Any]] = {
             "admin": {"user_id": admin.id},
-            "pupil": {"class_code_id": world.class_code_id, "pupil_lang": "nb"},
+            "pupil": {**tablet_session(world.class_code_id), "pupil_lang": "nb"},
             "link": {},
             "anonymous": {},
         }
@@ -186,7 +186,7 @@ class Walk:
         schema = spec["components"]["schemas"][reference.rsplit("/", 1)[-1]]
         good = {
             **GOOD_JSON_VALUES,
-            "class_token": class_token(TEST_SECRET_KEY, self.world.class_code_id),
+            "class_token": token_of(self.sessions["pupil"]),
         }
         properties = schema.get("properties", {})
         return {name: good[name] for name in properties if name in good}
@@ -213,7 +213,7 @@ class Walk:
         self, role: str, method: str, url: str, *, follow: bool = False, **kwargs: Any
     ) -> Outcome:
         """One request as `role`, compared with the world before the walk."""
-        self.app.extensions[RATE_LIMITS] = {name: SlidingWindow(x) for name, x in LIMITS.items()}
+        ratelimit.init_app(self.app)  # fresh counters: no request is refused for the ones before
         self._restore(role)
         headers = {"X-CSRF-Token": CSRF, **kwargs.pop("headers", {})}
         if url.startswith("/api/v1/") and not url.startswith("/api/v1/pupil/"):
@@ -236,6 +236,8 @@ class Walk:
         with self.client.session_transaction() as browser_session:
             browser_session.clear()
             browser_session.update({"csrf": CSRF, **self.sessions[role]})
+            if role == "pupil":  # the pupil at the tablet has just touched it
+                browser_session["pupil_seen_at"] = int(time.time())
 
     # -- finding the forms ------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ ACTIONS = {
     "links.submit",
     "pupil.form_finish",
     "pupil.start_form_survey",
+    "pupil.still_here",
 }
 
 

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from instruments import bundled_instrument
 from survey.app import create_app
-from survey.pupil.queries import class_token
 from survey.rounds.queries import open_class_codes
 from tests.conftest import TEST_SECRET_KEY
 from tests.security.conftest import World
+from tests.survey.pupil.conftest import client_token
 
 PUPIL_ITEMS = [item.id for item in bundled_instrument("pupil-5-7").items]
 #: Who calls the token API, in turn: every role may read; only the admin may write here.
@@ -81,7 +81,7 @@ def tally(database_url: str) -> Iterator[Tally]:
 
 
 @pytest.fixture
-def known(world: World) -> dict[str, Any]:
+def known(world: World, tablet: Tablet) -> dict[str, Any]:
     """Values that get a generated call past "not found" and "unknown"."""
     side = world.target
     return {
@@ -89,7 +89,7 @@ def known(world: World) -> dict[str, Any]:
         "school_id": side.school.id,
         "round_id": side.round.id,
         "item_id": PUPIL_ITEMS[0],
-        "class_token": class_token(TEST_SECRET_KEY, world.class_code_id),
+        "class_token": client_token(tablet.client),
         "language": "nb",
         "construct": "trivsel",
         "due_round_id": side.round.id,

@@ -15,6 +15,7 @@ from werkzeug.routing import Rule
 
 from tests.conftest import TEST_SECRET_KEY  # noqa: F401 (the world is made with it)
 from tests.security.conftest import PASSWORD, World, url_values
+from tests.survey.pupil.conftest import tablet_session
 
 #: Endpoints a respondent or anyone may open; only "no 5xx" is checked for them.
 OPEN = re.compile(
@@ -94,7 +95,7 @@ def _restore_session(client: FlaskClient, role: str, world: World) -> None:
         browser_session.clear()
         browser_session["csrf"] = "matrix-csrf"
         if role == "pupil":
-            browser_session["class_code_id"] = world.class_code_id
+            browser_session.update(tablet_session(world.class_code_id))
         elif role != "anonymous":
             browser_session["user_id"] = world.users[role].id
 

@@ -141,6 +141,15 @@
       enqueue(current.clientId + "|submit", "POST",
         api("/responses/" + current.clientId + "/submit"), body);
     },
+    /* Forget a pupil who left without sending: their queued calls go, sent ones stay sent. */
+    discard: function (clientId) {
+      var state = read();
+      state.outbox = state.outbox.filter(function (op) {
+        return op.key.indexOf(clientId + "|") !== 0;
+      });
+      if (state.current && state.current.clientId === clientId) state.current = null;
+      write(state);
+    },
     isSent: function (clientId) {
       return !read().outbox.some(function (op) { return op.key.indexOf(clientId + "|") === 0; });
     },

@@ -18,6 +18,9 @@
   var baseTitle = document.title;
   var current = null;
   var lastClientId = null;
+  var idle = data.idle || { seconds: 180, graceSeconds: 30 };
+  var lastTouch = Date.now();
+  var asking = null;
 
   function template(id) {
     return document.getElementById(id).content.firstElementChild.cloneNode(true);
@@ -42,6 +45,7 @@
   }
 
   function remember() {
+    current.touchedAt = Date.now();
     store.setCurrent(current);
   }
 
@@ -149,6 +153,56 @@
     render(intro.cloneNode(true));
   }
 
+  /* The shared tablet: a pupil who stops touching it is asked «Er du fortsatt her?», and when
+     nobody answers, forgotten. Their answers leave the screen, the page's memory and the
+     tablet's storage; only calls already queued for a sent response stay in the outbox. */
+  function touched() {
+    if (asking) return;
+    lastTouch = Date.now();
+    if (current && lastTouch - (current.touchedAt || 0) > 5000) remember();
+  }
+
+  function askStillHere() {
+    asking = template("tpl-still-here");
+    document.body.appendChild(asking);
+    asking.querySelector("[data-still-here]").addEventListener("click", function () {
+      closeQuestion();
+      touched();
+    });
+    asking.querySelector("h2").focus();
+  }
+
+  function closeQuestion() {
+    if (asking) asking.remove();
+    asking = null;
+  }
+
+  function forgetThePupil() {
+    closeQuestion();
+    if (current) store.discard(current.clientId);
+    current = null;
+    showIntro();
+  }
+
+  function checkIdle() {
+    var quiet = (Date.now() - lastTouch) / 1000;
+    if (!current && !lastClientId) {
+      lastTouch = Date.now();  /* the intro: nothing of anyone to forget */
+    } else if (!current) {
+      if (quiet >= idle.seconds) showIntro();  /* thanks shown, nothing readable: go on */
+    } else if (!asking && quiet >= idle.seconds) {
+      askStillHere();
+    } else if (asking && quiet >= idle.seconds + idle.graceSeconds) {
+      forgetThePupil();
+    }
+  }
+
+  ["pointerdown", "touchstart", "keydown", "input", "wheel"].forEach(function (name) {
+    document.addEventListener(name, touched, { capture: true, passive: true });
+  });
+  window.setInterval(checkIdle, 1000);
+  window.addEventListener("pageshow", checkIdle);
+
   root.addEventListener("submit", function (event) {
     if (event.target.matches("[data-start]")) {
       event.preventDefault();
@@ -181,6 +235,11 @@
   });
 
   var saved = store.current();
+  var forgotten = (idle.seconds + idle.graceSeconds) * 1000;
+  if (saved && !(Date.now() - (saved.touchedAt || 0) < forgotten)) {
+    store.discard(saved.clientId);  /* left long ago, maybe before a reload: never shown again */
+    saved = null;
+  }
   if (saved && saved.classToken === data.classToken && saved.instrument === data.instrument) {
     current = saved;
     show(saved.index);

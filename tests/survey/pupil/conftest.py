@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 
 from instruments import Instrument, bundled_instrument, instrument_from_json
 from survey.models import AccessCode, Group, Project, Round, School
+from survey.pupil.tablet import class_token
 from survey.rounds.operations import create_class_codes, freeze_instrument, set_round_instrument
 from survey.rounds.queries import open_class_codes
 from tests.conftest import TEST_SECRET_KEY
@@ -70,6 +72,23 @@ TWO_LANGUAGES = {
          "text": {"nb": "Vil du si mer?", "ar": "هل تريد أن تقول المزيد؟"}},
     ],
 }  # fmt: skip
+
+
+def tablet_session(access_id: int, tablet: str = "test-tablet-id") -> dict[str, Any]:
+    """What a tablet's session holds once its class code was typed (for hand-made sessions)."""
+    return {"class_code_id": access_id, "class_until": int(time.time()) + 3600, "tablet": tablet}
+
+
+def token_of(values: dict[str, Any]) -> str:
+    """The class token the survey page gives a tablet whose session holds `values`."""
+    access_id, tablet, until = values["class_code_id"], values["tablet"], values["class_until"]
+    return class_token(TEST_SECRET_KEY, access_id, tablet, until)
+
+
+def client_token(client: FlaskClient) -> str:
+    """The class token of the test client's tablet session, as its survey page has it."""
+    with client.session_transaction() as browser_session:
+        return token_of(dict(browser_session))
 
 
 def two_language_instrument() -> Instrument:

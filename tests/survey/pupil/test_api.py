@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response, Round
-from survey.pupil.queries import class_token
-from tests.survey.pupil.conftest import PUPIL
+from tests.survey.pupil.conftest import PUPIL, client_token
 
 CLIENT = "0f8fad5b-d9cb-469f-a165-70867728950e"
 ITEM = PUPIL.items[0].id
@@ -18,11 +16,9 @@ URL = f"/api/v1/pupil/responses/{CLIENT}"
 
 
 @pytest.fixture
-def body(app, tablet) -> dict:
-    access = tablet()
-    with app.app_context():
-        token = class_token(current_app.config["SECRET_KEY"], access.id)
-    return {"class_token": token, "language": "nb"}
+def body(client, tablet) -> dict:
+    tablet()
+    return {"class_token": client_token(client), "language": "nb"}
 
 
 def _count(session, model) -> int:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 
 from survey.models import Response
-from survey.pupil.queries import class_token
-from tests.survey.pupil.conftest import PUPIL
+from tests.survey.pupil.conftest import PUPIL, client_token
 
 ADDRESS, AGENT = "203.0.113.77", "TabletBrowser/9.9 (unique-agent-string)"
 CLIENT = "c3a1f0f2e5b94c0aa1e0a9b8c7d6e5f4"
@@ -20,9 +18,8 @@ def _whole_flow(app, client, post_form, api_put, tablet) -> None:
     client.environ_base.update(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT)
     access = tablet()
     client.get("/elev/")
-    with app.app_context():
-        body = {"class_token": class_token(current_app.config["SECRET_KEY"], access.id)}
-    body["language"] = "nb"
+    assert access.id
+    body = {"class_token": client_token(client), "language": "nb"}
     api_put(f"/api/v1/pupil/responses/{CLIENT}/answers/{PUPIL.items[0].id}", {**body, "value": 3})
     api_put(f"/api/v1/pupil/responses/{CLIENT}/submit", body, method="POST")
 

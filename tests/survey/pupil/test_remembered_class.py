@@ -4,12 +4,11 @@ of date, and nothing it says may let an answer in that the full path would refus
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response, Round
-from survey.pupil.queries import class_memory, class_token
-from tests.survey.pupil.conftest import PUPIL
+from survey.pupil.queries import class_memory
+from tests.survey.pupil.conftest import PUPIL, token_of
 
 FIRST, SECOND = (item.id for item in PUPIL.items[:2])
 CLIENT = "5a8b1c1e-6f0e-4d59-9d55-3d2c7b0e9a11"
@@ -19,14 +18,16 @@ def _url(client_id: str, item_id: str) -> str:
     return f"/api/v1/pupil/responses/{client_id}/answers/{item_id}"
 
 
-def _body(app, access) -> dict:
-    with app.app_context():
-        return {"class_token": class_token(current_app.config["SECRET_KEY"], access.id)}
+def _body(client, access) -> dict:
+    """A token for `access` bound to the client's tablet, as if it had typed that code too."""
+    with client.session_transaction() as browser_session:
+        values = {**browser_session, "class_code_id": access.id}
+    return {"class_token": token_of(values)}
 
 
 @pytest.fixture
-def body(app, tablet) -> dict:
-    return {**_body(app, tablet()), "language": "nb"}
+def body(client, tablet) -> dict:
+    return {**_body(client, tablet()), "language": "nb"}
 
 
 def _answers(session) -> int:
@@ -75,11 +76,11 @@ def test_a_remembered_class_does_not_write_into_a_submitted_response(
 
 
 def test_a_response_of_one_class_takes_no_answer_through_another_class(
-    app, api_put, body, session, make_pupil_class
+    app, client, api_put, body, session, make_pupil_class
 ) -> None:
     api_put(_url(CLIENT, FIRST), {**body, "value": 3})
     other, _code = make_pupil_class(label="6C")
-    other_body = {**_body(app, other), "language": "nb"}
+    other_body = {**_body(client, other), "language": "nb"}
     api_put(_url("another-tablet-response-0001", FIRST), {**other_body, "value": 1})
     assert _remembered(app) == 2
     page = api_put(_url(CLIENT, SECOND), {**other_body, "value": 3})

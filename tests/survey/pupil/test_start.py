@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from survey.app import create_app
+from survey.db import EXTENSION_KEY as DATABASE
+from survey.ratelimit import LIMITS
 from tests.survey.pupil.conftest import two_language_instrument
+
+SCHOOL, LOAD_BALANCER = "192.0.2.10", "10.0.0.2"
 
 
 def test_the_start_page_asks_for_the_class_code(client) -> None:
@@ -70,9 +75,55 @@ def test_the_survey_without_a_class_sends_the_pupil_to_the_start(client) -> None
     assert client.get("/elev/sprak").headers["Location"] == "/"
 
 
-def test_guessing_class_codes_is_stopped_after_twenty_wrong_tries(post_form) -> None:
-    for _ in range(20):
+def test_a_tablet_that_types_ten_wrong_codes_waits(post_form) -> None:
+    for _ in range(10):
         assert post_form("/", {"code": "WRONG1"}).status_code == 422
     page = post_form("/", {"code": "WRONG2"})
     assert page.status_code == 429
     assert "For mange forsøk" in page.text
+
+
+def _new_tablet(app, address: str = SCHOOL, **headers: str):
+    """A browser of its own (a fresh session) at `address`; returns a code-typing function."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    with browser.session_transaction() as browser_session:
+        browser_session["csrf"] = "csrf"
+
+    def type_code(code: str) -> int:
+        form = {"code": code, "csrf_token": "csrf"}
+        return browser.post("/", data=form, headers=headers).status_code
+
+    return type_code
+
+
+def test_one_address_guessing_does_not_lock_a_class_at_it_out(app, make_pupil_class) -> None:
+    _access, code = make_pupil_class()
+    for _ in range(44):  # a pupil at the school, a fresh session for every wrong code
+        assert _new_tablet(app)("WRONG1") == 422
+    assert _new_tablet(app)(code) == 302
+
+
+def test_an_address_that_guesses_on_keeps_only_the_codes_it_already_uses(
+    app, make_pupil_class
+) -> None:
+    _access, in_use = make_pupil_class(label="5A")
+    _other, new = make_pupil_class(label="5B")
+    assert _new_tablet(app)(in_use) == 302
+    for _ in range(LIMITS["class-code-client"].attempts):
+        _new_tablet(app)("WRONG1")
+    assert _new_tablet(app)("WRONG2") == 429
+    assert _new_tablet(app)(in_use) == 302, "the class already at work goes on"
+    assert _new_tablet(app)(new) == 429, "a blocked address learns no new code"
+    assert _new_tablet(app, "198.51.100.9")(new) == 302, "nobody elsewhere is touched"
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(make_pupil_class, app) -> None:
+    settings = {key: app.config[key] for key in ("TESTING", "DATABASE_URL", "SECRET_KEY")}
+    proxied = create_app({**settings, "TRUSTED_PROXIES": 1}, instance_path=app.instance_path)
+    proxied.extensions[DATABASE] = app.extensions[DATABASE]  # the test's transaction
+    _access, code = make_pupil_class()
+    for _ in range(LIMITS["class-code-client"].attempts):
+        _new_tablet(proxied, LOAD_BALANCER, X_Forwarded_For="203.0.113.5")("WRONG1")
+    assert _new_tablet(proxied, LOAD_BALANCER, X_Forwarded_For="203.0.113.5")(code) == 429
+    assert _new_tablet(proxied, LOAD_BALANCER, X_Forwarded_For="198.51.100.7")(code) == 302
