@@ -29,7 +29,10 @@ def current_user() -> User | None:
     if "user" not in g:
         user_id = session.get(USER_SESSION_KEY)
         user = db_session().get(User, user_id) if isinstance(user_id, int) else None
-        is_current = user is not None and session.get(VERSION_SESSION_KEY) == user.session_version
+        # A session from before versions existed counts as version 0.
+        is_current = (
+            user is not None and session.get(VERSION_SESSION_KEY, 0) == user.session_version
+        )
         g.user = user if user is not None and user.is_active and is_current else None
     return g.user
 
