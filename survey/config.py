@@ -33,8 +33,6 @@ DEFAULTS: dict[str, Any] = {
     # another TABLET_IDLE_GRACE_SECONDS.
     "TABLET_IDLE_SECONDS": 180,
     "TABLET_IDLE_GRACE_SECONDS": 30,
-    # At most this many links in one batch of letters or one link CSV.
-    "MAX_LETTERS_PER_BATCH": 500,
     "LOG_LEVEL": "INFO",
     # Links in letters and mails: "https://trivsel.example.no"; None: the address of the request.
     "PUBLIC_BASE_URL": None,

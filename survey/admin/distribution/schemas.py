@@ -6,14 +6,15 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from survey.admin.forms import FormSchema, between
 from survey.links.queries import TOKEN_SHAPE
 
 #: "parent:group:12", "parent:school:3" or "staff:school:3".
 TARGET = re.compile(r"^(parent|staff):(group|school):(\d+)$")
-#: One batch is one download; 500 letters take some 15 seconds to set in Urdu.
+#: One batch is one download, of at most this many links (letters or CSV rows); 500 letters
+#: take some 15 seconds to set in Urdu, so a request never takes much longer.
 MAX_LINKS = 500
 
 
@@ -59,7 +60,9 @@ class DownloadForm(LetterForm):
 
     list_fields = ("tokens",)
 
-    tokens = fields.List(fields.String(validate=_token), required=True)
+    tokens = fields.List(
+        fields.String(validate=_token), required=True, validate=validate.Length(1, MAX_LINKS)
+    )
 
 
 def _check_language(languages: dict[str, list[str]], data: dict[str, Any]) -> None:

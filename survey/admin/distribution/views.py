@@ -8,9 +8,19 @@ gives the CSV or the letters. The server keeps only their hashes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug import Response
 
@@ -23,6 +33,7 @@ from survey.admin.distribution.letters import (
     link_letters_pdf,
 )
 from survey.admin.distribution.schemas import (
+    MAX_LINKS,
     DownloadForm,
     LinkBatchForm,
     opt_out_form,
@@ -136,7 +147,18 @@ def make_links(round_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, in
     return page, 200, NO_STORE
 
 
+def _too_many_links(round_: Round) -> NoReturn:
+    message = _(
+        "En nedlasting kan ha høyst %(max)d lenker. Last ned bunkene hver for seg.",
+        max=MAX_LINKS,
+    )
+    page, status = _page(round_, 422, errors={"_schema": [message]})
+    abort(make_response(page, status))
+
+
 def _checked_batch(round_: Round) -> tuple[dict[str, Any], School, Group | None, str]:
+    if len(request.form.getlist("tokens")) > MAX_LINKS:
+        _too_many_links(round_)  # before hashing thousands of tokens or setting their letters
     data, _errors, _raw = read_form(DownloadForm(letter_languages(round_)), request.form)
     if data is None:
         abort(422)

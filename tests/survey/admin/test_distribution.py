@@ -9,6 +9,7 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from survey.admin.distribution.schemas import MAX_LINKS
 from survey.models import AccessCode, AuditEvent, OptOutCount
 from survey.rounds.codes import link_token_hash
 from tests.conftest import TEST_SECRET_KEY
@@ -125,3 +126,13 @@ def test_a_school_name_cannot_run_as_a_formula_in_the_link_csv(
     download, _tokens = _download(post_form, open_round, made, "links.csv", target)
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][1] == "'" + school.name
+
+
+def test_a_download_of_more_links_than_a_batch_holds_is_refused_with_a_message(
+    as_lead, post_form, open_round, school
+) -> None:
+    tokens = [f"{n:032x}" for n in range(MAX_LINKS + 1)]
+    data = {"target": f"staff:school:{school.id}", "language": "nb", "tokens": tokens}
+    page = post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data)
+    assert page.status_code == 422
+    assert f"høyst {MAX_LINKS} lenker" in page.text
