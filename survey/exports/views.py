@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from survey.auth.access import current_user, project_or_404, roles_required
 from survey.db import db_session
+from survey.exports.concurrency import export_slot
 from survey.exports.package import FORMATS, MEDIA_TYPES, export_file_name, run_export
 from survey.exports.plan import ExportRequest
 from survey.exports.schemas import ExportFormSchema
@@ -80,7 +81,12 @@ def download(project_id: int) -> Response | tuple[str, int]:
     handle, name = tempfile.mkstemp(prefix="trivsel-export-", suffix=f".{fmt}")
     os.close(handle)
     path = Path(name)
-    result = run_export(db_session(), export_request, fmt, path, user=user)
+    with export_slot(user.id) as is_mine:
+        if not is_mine:
+            path.unlink(missing_ok=True)
+            busy = _("Du har allerede en eksport som lages. Vent til den er ferdig, og prøv igjen.")
+            return _page(project, raw, {"_schema": [busy]}, 429)
+        result = run_export(db_session(), export_request, fmt, path, user=user)
     response = send_file(
         path,
         mimetype=MEDIA_TYPES[fmt],

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from survey.accounts.operations import create_user
+from survey.exports.concurrency import export_slot
 from tests.survey.exports.conftest import audit_events
 
 PASSWORD = "a-long-enough-password"
@@ -89,3 +90,18 @@ def test_an_unknown_format_gives_the_form_again(post_form, small_project, log_in
 def test_another_projects_evaluator_gets_a_404(client, small_project, make_project, log_in) -> None:
     log_in("evaluator", make_project())
     assert client.get(_url(small_project)).status_code == 404
+
+
+def test_a_second_export_while_the_first_runs_gets_a_message(
+    app, post_form, small_project, log_in, session
+) -> None:
+    user = log_in("evaluator", small_project)
+    with app.app_context(), export_slot(user.id) as first:  # the first export, still running
+        assert first
+        reply = post_form(_url(small_project), {"format": "csv", "respondent_types": "pupil"})
+    assert reply.status_code == 429
+    assert "allerede en eksport" in reply.text
+    assert audit_events(session, small_project) == []
+    again = post_form(_url(small_project), {"format": "csv", "respondent_types": "pupil"})
+    assert again.status_code == 200, "the slot is free once the first is done"
+    again.close()
