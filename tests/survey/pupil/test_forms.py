@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response
@@ -75,3 +77,36 @@ def test_after_sending_nothing_of_the_pupil_is_left_in_the_session(
         assert "pupil_response_id" not in browser_session
         assert browser_session["class_code_id"]
     assert client.get("/elev/sporsmal/1").headers["Location"] == "/elev/"
+
+
+def test_the_last_screen_says_the_answers_count_only_once_sent(tablet, post_form, client) -> None:
+    tablet()
+    post_form("/elev/start")
+    page = client.get("/elev/send")
+    assert "Send inn svarene" in page.text
+    assert "Svarene dine er ikke sendt ennå" in page.text
+
+
+def test_a_pupil_idle_for_too_long_is_forgotten_by_the_server(
+    app, tablet, post_form, client, session, monkeypatch
+) -> None:
+    """Even a browser that never follows «Er du fortsatt her?» shows the next pupil nothing."""
+    tablet()
+    post_form("/elev/start")
+    post_form("/elev/sporsmal/1", data={"answer": "4", "action": "next"})
+    idle = app.config["TABLET_IDLE_SECONDS"] + app.config["TABLET_IDLE_GRACE_SECONDS"]
+    later = time.time() + idle + 1
+    monkeypatch.setattr("survey.pupil.tablet.time.time", lambda: later)
+    assert client.get("/elev/sporsmal/1").headers["Location"] == "/elev/"
+    with client.session_transaction() as browser_session:
+        assert "pupil_response_id" not in browser_session
+
+
+def test_the_plain_form_asks_whether_the_pupil_is_still_there(tablet, post_form, client) -> None:
+    tablet()
+    post_form("/elev/start")
+    page = client.get("/elev/sporsmal/1")
+    assert 'http-equiv="refresh"' in page.text and "/elev/er-du-der" in page.text
+    assert 'autocomplete="off"' in page.text
+    assert "Er du fortsatt her?" in client.get("/elev/er-du-der").text
+    assert post_form("/elev/er-du-der").headers["Location"] == "/elev/sporsmal/1"
