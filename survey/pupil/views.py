@@ -61,6 +61,24 @@ def never_cache(response: Response) -> Response:
     return response
 
 
+@blueprint.after_request
+def move_on_by_itself(response: Response) -> Response:
+    """Without JavaScript, an untouched question goes to «Er du fortsatt her?», and that, if
+    nobody answers, to the next pupil (HTTP Refresh: no script, no markup). This meets WCAG
+    2.2.1 by its "extend" clause: a warning, then TABLET_IDLE_GRACE_SECONDS (at least 20)
+    to keep going with one tap."""
+    if response.status_code not in (200, 422) or response.mimetype != "text/html":
+        return response
+    config = current_app.config
+    if request.endpoint in ("pupil.form_question", "pupil.form_finish"):
+        target = url_for("pupil.still_there")
+        response.headers["Refresh"] = f"{config['TABLET_IDLE_SECONDS']}; url={target}"
+    elif request.endpoint == "pupil.still_there":
+        target = url_for("pupil.next_pupil")
+        response.headers["Refresh"] = f"{config['TABLET_IDLE_GRACE_SECONDS']}; url={target}"
+    return response
+
+
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("icons", queries.icon_sprite())
     context.setdefault("idle_seconds", current_app.config["TABLET_IDLE_SECONDS"])

@@ -102,11 +102,16 @@ def test_a_pupil_idle_for_too_long_is_forgotten_by_the_server(
         assert "pupil_response_id" not in browser_session
 
 
-def test_the_plain_form_asks_whether_the_pupil_is_still_there(tablet, post_form, client) -> None:
+def test_the_plain_form_asks_whether_the_pupil_is_still_there(
+    app, tablet, post_form, client
+) -> None:
     tablet()
     post_form("/elev/start")
     page = client.get("/elev/sporsmal/1")
-    assert 'http-equiv="refresh"' in page.text and "/elev/er-du-der" in page.text
+    assert page.headers["Refresh"] == f"{app.config['TABLET_IDLE_SECONDS']}; url=/elev/er-du-der"
     assert 'autocomplete="off"' in page.text
-    assert "Er du fortsatt her?" in client.get("/elev/er-du-der").text
+    asking = client.get("/elev/er-du-der")
+    assert "Er du fortsatt her?" in asking.text
+    grace = app.config["TABLET_IDLE_GRACE_SECONDS"]
+    assert grace >= 20 and asking.headers["Refresh"] == f"{grace}; url=/elev/neste"
     assert post_form("/elev/er-du-der").headers["Location"] == "/elev/sporsmal/1"
