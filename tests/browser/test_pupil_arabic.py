@@ -48,7 +48,7 @@ def test_a_pupil_answers_the_whole_survey_in_arabic(tablet, seed) -> None:
     go_next(tablet, "التالي")
     answer_all(tablet, "4", len(ITEMS) - FIRST_OFTEN - 1, "التالي")
     _check(tablet, "finish")
-    tablet.get_by_role("button", name="إرسال الإجابات").tap()
+    tablet.get_by_role("button", name="أرسل إجاباتك").tap()
     wait_until_sent(tablet, "تم إرسال إجاباتك.")
     _check(tablet, "thanks")
     answers = {
