@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruments import bundled_instrument
+from survey.clock import today_in_norway
 from survey.links import pool
 from survey.links.pages import pages_of
 from survey.models import AccessCode, Base, LinkDraft, Response
@@ -63,7 +64,7 @@ def _submit(post_form, token: str):
 def _release(session: Session) -> None:
     """What the pool job (or the round's close) does later, in a transaction of its own."""
     for round_id in session.scalars(select(AccessCode.round_id).distinct()):
-        pool.release_round(session, TEST_SECRET_KEY, round_id, dt.date.today())
+        pool.release_round(session, TEST_SECRET_KEY, round_id, today_in_norway())
 
 
 def test_no_address_or_user_agent_is_stored_while_answering_or_after_submitting(
