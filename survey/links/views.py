@@ -26,14 +26,14 @@ from werkzeug import Response
 from instruments import Instrument
 from survey.db import db_session
 from survey.i18n import LANGUAGES
-from survey.links import operations
+from survey.links import cookies, operations
 from survey.links.operations import Draft
 from survey.links.pages import Page, offered_languages, pages_of
 from survey.links.queries import LinkState, link_state
 from survey.links.schemas import DECLINED, draft_answers, page_schema
-from survey.links.sealing import is_device_key, is_sent_mark, new_device_key, sent_mark
+from survey.links.sealing import is_sent_mark, new_device_key, sent_mark
 from survey.responses.operations import AnswerError, instrument_of
-from survey.rounds import codes
+from survey.rounds.codes import link_token_hash
 from survey.rounds.dates import norway_date
 from survey.wellformed import without_hidden_controls
 
@@ -44,12 +44,6 @@ blueprint.add_app_template_filter(norway_date, "norway_date")
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 #: The buttons of a page: back, or next (the default, as when Enter is pressed).
 DIRECTIONS = (None, "back", "next")
-#: The key a device's draft is sealed with (see `survey.links.sealing`): HttpOnly,
-#: SameSite=Strict, and sent back only to the pages of its own link.
-DEVICE_COOKIE = "trivsel_link_device"
-#: Set when this browser sent the link's answers, so it is thanked, not told the link is used.
-SENT_COOKIE = "trivsel_link_sent"
-SENT_COOKIE_SECONDS = 60 * 60 * 24 * 180
 
 
 def _secret() -> str:
@@ -60,15 +54,10 @@ def _state(token: str) -> LinkState:
     return link_state(db_session(), _secret(), token)
 
 
-def _device_key() -> str | None:
-    value = request.cookies.get(DEVICE_COOKIE)
-    return value if is_device_key(value) else None
-
-
 def _draft(state: LinkState) -> Draft | None:
     """This device's draft; a visitor holding only the link has none."""
     assert state.access is not None
-    return operations.read_draft(db_session(), state.access, _device_key(), _secret())
+    return operations.read_draft(db_session(), state.access, cookies.device_key(), _secret())
 
 
 def _save(
@@ -76,7 +65,7 @@ def _save(
 ) -> tuple[Draft, str]:
     """Save into this device's draft, making the device a key on its first save."""
     assert state.access is not None
-    device_key = _device_key() or new_device_key()
+    device_key = cookies.device_key() or new_device_key()
     draft = operations.save_draft(
         db_session(), state.access, device_key, _secret(), language, answers
     )
@@ -84,19 +73,8 @@ def _save(
 
 
 def _bound_to_device(response: Response, token: str, device_key: str, state: LinkState) -> Response:
-    """The device key goes back only to this link's pages, never to a script or another site."""
     assert state.access is not None
-    if request.cookies.get(DEVICE_COOKIE) != device_key:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device_key,
-            path=url_for("links.start", token=token),
-            expires=state.access.round.closes_at,
-            httponly=True,
-            samesite="Strict",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
-    return response
+    return cookies.keep_device_key(response, token, device_key, state.access.round.closes_at)
 
 
 def _speak(options: list[str], chosen: str | None = None) -> str:
@@ -111,7 +89,7 @@ def _sent_here(state: LinkState) -> bool:
     return (
         state.status == "used"
         and state.access is not None
-        and is_sent_mark(_secret(), state.access.code_hash, request.cookies.get(SENT_COOKIE))
+        and is_sent_mark(_secret(), state.access.code_hash, cookies.sent_mark())
     )
 
 
@@ -281,22 +259,11 @@ def review(token: str) -> tuple[str, int, dict[str, str]]:
 @blueprint.post("/s/<token>/send")
 def submit(token: str) -> tuple[str, int, dict[str, str]] | Response:
     try:
-        language = operations.submit_link(db_session(), _secret(), token, _device_key())
+        language = operations.submit_link(db_session(), _secret(), token, cookies.device_key())
     except operations.LinkUnavailableError:
         return _stop_page(_state(token))
     except AnswerError:
         return _stop_page(LinkState("failed"))
     _speak([language])
     thanks = make_response(render_template("links/thanks.html"), 200, NO_STORE)
-    path = url_for("links.start", token=token)
-    thanks.delete_cookie(DEVICE_COOKIE, path=path, httponly=True, samesite="Strict")
-    thanks.set_cookie(
-        SENT_COOKIE,
-        sent_mark(_secret(), codes.link_token_hash(_secret(), token)),
-        path=path,
-        max_age=SENT_COOKIE_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-    return thanks
+    return cookies.mark_sent(thanks, token, sent_mark(_secret(), link_token_hash(_secret(), token)))
