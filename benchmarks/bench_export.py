@@ -81,6 +81,7 @@ def set_up(url: str) -> dict:
             session.add(round_)
             session.flush()
             set_round_instrument(session, round_, version)
+            round_.status = "closed"  # an export holds closed rounds only
             rounds.append(round_)
         session.flush()
         return {

@@ -19,6 +19,7 @@ from survey.exports.statistics import scale_scores
 from survey.exports.variables import (
     ARM_CODES,
     DECLINED_CODE,
+    OTHER_LANGUAGE,
     STATUS_CODES,
     TYPE_CODES,
     item_variable_name,
@@ -71,12 +72,12 @@ class ChunkShaper:
             "respondent_type": responses["respondent_type"].map(TYPE_CODES),
             "status": responses["status"].map(STATUS_CODES),
             "round": responses["round_id"].map(plan.round_codes),
-            "completed_on": _days_since_epoch(responses["completed_on"]),
+            "completed_on": _days_since_epoch(_week_start(responses["completed_on"])),
             "school": responses["school_id"].map(plan.school_codes),
             "arm": responses["school_id"].map(self.arm_of_school),
             "grade": responses["group_id"].map(self.grade_of_group),
             "group": responses["group_id"].map(plan.group_codes),
-            "language": responses["language"].map(plan.language_codes),
+            "language": self._languages(responses).map(plan.language_codes),
             "instrument_version": responses["instrument_version_id"].map(plan.version_codes),
         }
         for name, values in design.items():
@@ -93,6 +94,24 @@ class ChunkShaper:
         matrix[rows, column[choice].to_numpy(dtype=int)] = values[choice]
         self._add_scores(matrix, responses, answers, row_of)
         return pd.DataFrame(matrix, columns=self.names)
+
+    def _languages(self, responses: pd.DataFrame) -> pd.Series:
+        """Each response's language, or OTHER_LANGUAGE where too few answered in it."""
+        rare = self.plan.rare_languages
+        if not rare:
+            return responses["language"]
+        cells = zip(
+            responses["round_id"],
+            responses["school_id"],
+            responses["respondent_type"],
+            responses["language"],
+            strict=True,
+        )
+        return pd.Series(
+            [OTHER_LANGUAGE if cell in rare else cell[3] for cell in cells],
+            index=responses.index,
+            dtype=object,
+        )
 
     def _add_scores(
         self,
@@ -163,6 +182,13 @@ def _columns(rows: Sequence[Sequence[object]], names: Sequence[str]) -> pd.DataF
     if not rows:
         return pd.DataFrame({name: [] for name in names})
     return pd.DataFrame(dict(zip(names, map(list, zip(*rows, strict=True)), strict=True)))
+
+
+def _week_start(dates: pd.Series) -> pd.Series:
+    """The Monday of each date's week: a day would narrow a respondent down to a lesson or a
+    pool batch, a week does not (and is all a trend model needs)."""
+    parsed = pd.to_datetime(dates, errors="coerce")
+    return parsed - pd.to_timedelta(parsed.dt.day_of_week, unit="D")
 
 
 def _days_since_epoch(dates: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ from survey.exports import queries
 from survey.exports.variables import (
     DECLINED_CODE,
     DECLINED_LABEL,
+    OTHER_LANGUAGE,
     TYPE_CODES,
     ItemInfo,
     ScalePointInfo,
@@ -61,6 +62,9 @@ class ExportPlan:
     group_codes: Mapping[int, int]
     groups: Mapping[int, Group]
     language_codes: Mapping[str, int]
+    #: (round id, school id, respondent type, language) answered by fewer than the project's
+    #: min_group_size: written as OTHER_LANGUAGE, so a rare language does not single anyone out.
+    rare_languages: frozenset[tuple[int, int, str, str]]
     version_codes: Mapping[int, int]
     instruments: Mapping[int, Instrument]  #: instrument version id -> instrument
     variables: tuple[Variable, ...]
@@ -108,7 +112,7 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
     version_codes = {v.id: code for code, v in enumerate(versions, start=1)}
     instruments = {v.id: instrument_from_json(v.content) for v in versions}
     asked_in = queries.rounds_per_version(session, project.id)
-    languages = sorted(queries.languages_used(session, request))
+    languages, rare_languages = _languages(session, request, project.min_group_size)
     language_codes = {code: position for position, code in enumerate(languages, start=1)}
     variables = design_variables(
         rounds={round_codes[r.id]: r.label for r in all_rounds},
@@ -130,11 +134,27 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         group_codes=group_codes,
         groups={g.id: g for g in groups},
         language_codes=language_codes,
+        rare_languages=rare_languages,
         version_codes=version_codes,
         instruments=instruments,
         variables=tuple(variables + items + _score_variables(versions, instruments, asked_in)),
         free_text_items=tuple(free_text),
     )
+
+
+def _languages(
+    session: Session, request: ExportRequest, min_group_size: int
+) -> tuple[list[str], frozenset[tuple[int, int, str, str]]]:
+    """The languages the export names, and the cells whose language it writes as "other".
+
+    A language that fewer than `min_group_size` respondents of a round, school and respondent
+    type answered in would point at them (the school office knows who asked for an Urdu
+    letter); the evaluator gets OTHER_LANGUAGE instead. Scores and answers are unchanged.
+    """
+    counts = queries.language_counts(session, request)
+    rare = frozenset((r, s, t, lang) for r, s, t, lang, n in counts if n < min_group_size)
+    named = sorted({lang for r, s, t, lang, n in counts if n >= min_group_size})
+    return named + ([OTHER_LANGUAGE] if rare else []), rare
 
 
 def _item_variables(

@@ -1,12 +1,14 @@
 """Reads for exports. Answers are streamed a chunk of responses at a time, never all at once.
 
-Responses come from one query read with `yield_per` (a server-side cursor on PostgreSQL);
-for each partition of them the answers are read by response-id range, which the
-(response_id, item_id) unique index serves. Memory holds one chunk, whatever the project's size.
+An export holds only sent responses of closed rounds. Their ids are read once and shuffled;
+each chunk of them is read with its answers by id, which the primary key and the
+(response_id, item_id) unique index serve. Memory holds the ids and one chunk, whatever the
+project's size. No database id leaves this module: rows are numbered anew in random order.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -45,7 +47,13 @@ class Chunk:
 
 
 def _conditions(request: ExportRequest) -> list[ColumnElement[bool]]:
-    conditions = [Round.project_id == request.project_id]
+    """The request's responses: sent ones, of closed rounds only (DESIGN.md: released, not
+    streamed; only sent responses count)."""
+    conditions = [
+        Round.project_id == request.project_id,
+        Round.status == "closed",
+        Response.status == "complete",
+    ]
     if request.round_ids:
         conditions.append(Response.round_id.in_(request.round_ids))
     if request.respondent_types:
@@ -53,29 +61,10 @@ def _conditions(request: ExportRequest) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def count_responses(session: Session, request: ExportRequest) -> int:
-    return session.scalar(
-        select(func.count(Response.id))
-        .join(Round, Response.round_id == Round.id)
-        .where(*_conditions(request))
-    )
-
-
 def instrument_versions_used(session: Session, request: ExportRequest) -> list[int]:
     return list(
         session.scalars(
             select(Response.instrument_version_id)
-            .distinct()
-            .join(Round, Response.round_id == Round.id)
-            .where(*_conditions(request))
-        )
-    )
-
-
-def languages_used(session: Session, request: ExportRequest) -> list[str]:
-    return list(
-        session.scalars(
-            select(Response.language)
             .distinct()
             .join(Round, Response.round_id == Round.id)
             .where(*_conditions(request))
@@ -97,45 +86,65 @@ def rounds_per_version(session: Session, project_id: int) -> dict[int, list[str]
     return asked
 
 
+def language_counts(
+    session: Session, request: ExportRequest
+) -> list[tuple[int, int, str, str, int]]:
+    """(round id, school id, respondent type, language, responses) for the export's responses."""
+    key = (Response.round_id, Response.school_id, Response.respondent_type, Response.language)
+    rows = session.execute(
+        select(*key, func.count(Response.id))
+        .join(Round, Response.round_id == Round.id)
+        .where(*_conditions(request))
+        .group_by(*key)
+    )
+    return [tuple(row) for row in rows]
+
+
 def stream_chunks(
     session: Session, request: ExportRequest, size: int = CHUNK_RESPONSES
 ) -> Iterator[Chunk]:
-    """Every response that matches the request, with its answers, `size` responses at a time."""
-    conditions = _conditions(request)
+    """Every response that matches the request, with its answers, `size` responses at a time.
+
+    The responses come in a random order, and `response_id` is not the database id but the
+    response's place in that order (1, 2, ...): a new numbering for every export, which says
+    nothing about when a response was given or how it lies in the database.
+    """
     connection = session.connection()  # Core rows: no ORM bookkeeping per answer
-    responses = connection.execute(
-        select(
-            Response.id,
-            Response.round_id,
-            Response.completed_on,
-            Response.school_id,
-            Response.group_id,
-            Response.respondent_type,
-            Response.instrument_version_id,
-            Response.language,
-            Response.status,
-        )
-        .join(Round, Response.round_id == Round.id)
-        .where(*conditions)
-        .order_by(Response.id)
-        .execution_options(yield_per=size)
+    conditions = _conditions(request)
+    ids = list(
+        connection.execute(
+            select(Response.id).join(Round, Response.round_id == Round.id).where(*conditions)
+        ).scalars()
     )
+    secrets.SystemRandom().shuffle(ids)
     text = Answer.text if request.include_free_text else null()
-    for partition in responses.partitions():
-        rows = list(partition)
-        answer_query = (
-            select(Answer.response_id, Answer.item_id, Answer.value, Answer.is_declined, text)
-            .join(Response, Answer.response_id == Response.id)
-            .join(Round, Response.round_id == Round.id)
-            .where(*conditions, Answer.response_id.between(rows[0][0], rows[-1][0]))
-        )
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        number = {database_id: start + place for place, database_id in enumerate(part, 1)}
+        rows = connection.execute(
+            select(
+                Response.id,
+                Response.round_id,
+                Response.completed_on,
+                Response.school_id,
+                Response.group_id,
+                Response.respondent_type,
+                Response.instrument_version_id,
+                Response.language,
+                Response.status,
+            ).where(Response.id.in_(part))
+        ).all()
+        responses = sorted(((number[row[0]], *row[1:]) for row in rows), key=lambda r: r[0])
+        answer_query = select(
+            Answer.response_id, Answer.item_id, Answer.value, Answer.is_declined, text
+        ).where(Answer.response_id.in_(part))
         if not request.include_free_text:
             answer_query = answer_query.where(Answer.text.is_(None))
         result = connection.execute(answer_query)
         try:
             # The driver's own tuples: at millions of answers, building a Row for each one
             # costs more than the query. Every answer column is a plain int, str or bool.
-            answers = result.cursor.fetchall()
+            answers = [(number[row[0]], *row[1:]) for row in result.cursor.fetchall()]
         finally:
             result.close()
-        yield Chunk(rows, answers)
+        yield Chunk(responses, answers)

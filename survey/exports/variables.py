@@ -22,6 +22,8 @@ TYPE_PREFIX = {"pupil": "e", "parent": "f", "staff": "a"}
 TYPE_CODES = {"pupil": 1, "parent": 2, "staff": 3}
 ARM_CODES = {"comparison": 0, "intervention": 1}
 STATUS_CODES = {"partial": 0, "complete": 1}
+#: The language written for a language too few answered in (see `plan._languages`).
+OTHER_LANGUAGE = "annet"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,12 @@ def design_variables(
 ) -> list[Variable]:
     """The design variables, each coded by a number with its label (codes are stable)."""
     return [
-        Variable("response_id", "Besvarelse (løpenummer)", "design", "scale"),
+        Variable(
+            "response_id",
+            "Besvarelse (tilfeldig nummer, nytt i hver eksport)",
+            "design",
+            "nominal",
+        ),
         Variable(
             "respondent_type",
             "Respondenttype",
@@ -124,7 +131,13 @@ def design_variables(
             text_in_tables=True,
         ),
         Variable("round", "Runde (nummer i tidsrekkefølge)", "design", "ordinal", dict(rounds)),
-        Variable("completed_on", "Dato besvarelsen ble fullført", "design", "scale", is_date=True),
+        Variable(
+            "completed_on",
+            "Uken besvarelsen ble sendt (mandagens dato)",
+            "design",
+            "scale",
+            is_date=True,
+        ),
         Variable("school", "Skole", "design", "nominal", dict(schools), text_in_tables=True),
         Variable(
             "arm",
@@ -138,7 +151,14 @@ def design_variables(
         Variable(
             "group", "Klasse eller gruppe", "design", "nominal", dict(groups), text_in_tables=True
         ),
-        Variable("language", "Språk", "design", "nominal", dict(languages), text_in_tables=True),
+        Variable(
+            "language",
+            "Språk (annet: færre enn minste gruppestørrelse i runden, skolen og respondenttypen)",
+            "design",
+            "nominal",
+            dict(languages),
+            text_in_tables=True,
+        ),
         Variable(
             "instrument_version",
             "Spørreskjema og versjon",

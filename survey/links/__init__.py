@@ -1,15 +1,20 @@
 """The parent and staff link flow: `/s/<token>`, a language, a construct per page, submit.
 
-How partial answers are kept without tying a response to its token
--------------------------------------------------------------------
-Until a link is submitted, its answers live in one `LinkDraft` row keyed by the link's access
-code (whose only identifying column is the keyed hash of the token). Nothing is written to
-`response` or `answer` while the parent is still answering, so a parent who never submits
-leaves no response behind; drafts of a round are deleted when the round closes.
+How partial answers are kept without anyone but the respondent reading them
+---------------------------------------------------------------------------
+Until a link is submitted, its answers live in a `LinkDraft` row per device, sealed (AES-GCM)
+with a key derived from a random device key that only the respondent's browser holds, in an
+HttpOnly, SameSite=Strict cookie scoped to the link's own path (`sealing.py`). Whoever holds
+only the link, the database or a backup sees ciphertext; another device starts afresh. Nothing
+is written to `response` or `answer` while the respondent is still answering, and drafts of a
+round are deleted when the round closes.
 
-Submitting is one transaction: a conditional UPDATE marks the access code used (only if it is
-still unused, which is what stops a second, concurrent submit), a new `Response` with a random
-client id is written through the shared answer path (`survey.responses.operations`), and the
-draft is deleted. From then on the database holds a used token with a date, and an anonymous
-response with a date; no column, row or id joins the two.
+How a response is kept apart from its link
+------------------------------------------
+Submitting marks the link used (a conditional UPDATE, which also stops a second, concurrent
+submit) and puts the answers, sealed, into a mixing pool with a random id, in one transaction.
+A job, and the round's close, release the pool in other transactions, in random order, in
+batches of at least the project's `min_group_size` that share every column a response carries
+(`pool.py`). From then on the database holds a used link, and an anonymous response written
+with its batch; no column, id, order, date or transaction id joins the two.
 """

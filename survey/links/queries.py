@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.models import AccessCode, InstrumentVersion, LinkDraft
+from survey.models import AccessCode, InstrumentVersion
 from survey.rounds import codes
 
 #: What `secrets.token_urlsafe` makes; anything else is not worth a database lookup.
@@ -22,7 +22,6 @@ class LinkState:
     status: str
     access: AccessCode | None = None
     version: InstrumentVersion | None = None
-    draft: LinkDraft | None = None
 
     @property
     def is_ready(self) -> bool:
@@ -54,4 +53,4 @@ def link_state(session: Session, secret_key: str, token: str) -> LinkState:
     version = round_.instrument_for(access.respondent_type)
     if version is None:
         return LinkState("no_instrument", access)
-    return LinkState("ready", access, version, session.get(LinkDraft, access.id))
+    return LinkState("ready", access, version)

@@ -1,25 +1,39 @@
 """The link flow for parents and staff, on their own phones. No login, no names.
 
 Every page looks the token up afresh, so a link used in another tab, or a round that closed
-in the meantime, gets its own clear page instead of an error.
+in the meantime, gets its own clear page instead of an error. A draft is the device's own: it
+is sealed with a key kept in a cookie on the phone, so another device with the same link (the
+school office, whoever printed the letters) sees no saved answers and may start afresh.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug import Response
 
 from instruments import Instrument
-from survey.clock import today_in_norway
 from survey.db import db_session
 from survey.i18n import LANGUAGES
-from survey.links import operations
+from survey.links import cookies, operations
+from survey.links.operations import Draft
 from survey.links.pages import Page, offered_languages, pages_of
 from survey.links.queries import LinkState, link_state
 from survey.links.schemas import DECLINED, draft_answers, page_schema
+from survey.links.sealing import is_sent_mark, new_device_key, sent_mark
 from survey.responses.operations import AnswerError, instrument_of
+from survey.rounds.codes import link_token_hash
 from survey.rounds.dates import norway_date
 from survey.wellformed import without_hidden_controls
 
@@ -32,8 +46,35 @@ NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 DIRECTIONS = (None, "back", "next")
 
 
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
 def _state(token: str) -> LinkState:
-    return link_state(db_session(), current_app.config["SECRET_KEY"], token)
+    return link_state(db_session(), _secret(), token)
+
+
+def _draft(state: LinkState) -> Draft | None:
+    """This device's draft; a visitor holding only the link has none."""
+    assert state.access is not None
+    return operations.read_draft(db_session(), state.access, cookies.device_key(), _secret())
+
+
+def _save(
+    state: LinkState, language: str, answers: dict[str, Any] | None = None
+) -> tuple[Draft, str]:
+    """Save into this device's draft, making the device a key on its first save."""
+    assert state.access is not None
+    device_key = cookies.device_key() or new_device_key()
+    draft = operations.save_draft(
+        db_session(), state.access, device_key, _secret(), language, answers
+    )
+    return draft, device_key
+
+
+def _bound_to_device(response: Response, token: str, device_key: str, state: LinkState) -> Response:
+    assert state.access is not None
+    return cookies.keep_device_key(response, token, device_key, state.access.round.closes_at)
 
 
 def _speak(options: list[str], chosen: str | None = None) -> str:
@@ -43,11 +84,27 @@ def _speak(options: list[str], chosen: str | None = None) -> str:
     return g.lang
 
 
+def _sent_here(state: LinkState) -> bool:
+    """This browser sent the link's answers (its thank-you cookie says so)."""
+    return (
+        state.status == "used"
+        and state.access is not None
+        and is_sent_mark(_secret(), state.access.code_hash, cookies.sent_mark())
+    )
+
+
 def _stop_page(state: LinkState) -> tuple[str, int, dict[str, str]]:
-    """The clear page for a link that cannot be answered now."""
+    """The clear page for a link that cannot be answered now.
+
+    A used link thanks the browser that sent it; anyone else holding the link reads that it
+    is used. That tells a poller the order in which links were used, which the mixing pool
+    makes worthless for finding a family's answers (see `survey.links.pool`).
+    """
     project = state.access.round.project if state.access is not None else None
     known = [code for code in (project.languages if project else []) if code in LANGUAGES]
     _speak(known or list(LANGUAGES))
+    if _sent_here(state):
+        return render_template("links/thanks.html"), 200, NO_STORE
     status = {"used": 200, "not_open": 200, "unknown": 404, "failed": 422}.get(state.status, 410)
     round_ = state.access.round if state.access is not None else None
     page = render_template("links/stopped.html", state=state, round=round_)
@@ -60,12 +117,12 @@ def _languages(state: LinkState) -> list[str]:
 
 
 def _start_page(
-    state: LinkState, token: str, chosen: str | None, status: int = 200
+    state: LinkState, token: str, chosen: str | None, draft: Draft | None, status: int = 200
 ) -> tuple[str, int, dict[str, str]]:
     options = _languages(state)
     language = _speak(options, chosen)
     instrument = instrument_of(state.version)
-    context = {"token": token, "instrument": instrument, "options": options, "state": state}
+    context = {"token": token, "instrument": instrument, "options": options, "draft": draft}
     page = render_template("links/start.html", language=language, **context)
     return page, status, NO_STORE
 
@@ -75,8 +132,9 @@ def start(token: str) -> tuple[str, int, dict[str, str]]:
     state = _state(token)
     if not state.is_ready:
         return _stop_page(state)
-    chosen = request.args.get("lang") or (state.draft.language if state.draft else None)
-    return _start_page(state, token, chosen)
+    draft = _draft(state)
+    chosen = request.args.get("lang") or (draft.language if draft else None)
+    return _start_page(state, token, chosen, draft)
 
 
 @blueprint.post("/s/<token>")
@@ -87,9 +145,11 @@ def choose_language(token: str) -> tuple[str, int, dict[str, str]] | Response:
     options = _languages(state)
     chosen = request.form.get("language")
     if chosen is not None and chosen not in options:  # not one of the page's choices
-        return _start_page(state, token, state.draft.language if state.draft else None, 422)
-    operations.save_draft(db_session(), state.access, _speak(options, chosen))
-    return redirect(url_for("links.page", token=token, number=1))
+        draft = _draft(state)
+        return _start_page(state, token, draft.language if draft else None, draft, 422)
+    _draft_now, device_key = _save(state, _speak(options, chosen))
+    target = redirect(url_for("links.page", token=token, number=1))
+    return _bound_to_device(target, token, device_key, state)
 
 
 @blueprint.get("/s/<token>/<int:number>")
@@ -101,8 +161,9 @@ def page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Response:
     pages = pages_of(instrument)
     if not 1 <= number <= len(pages):
         return redirect(url_for("links.review", token=token))
-    language = _speak(_languages(state), state.draft.language if state.draft else None)
-    values = _shown_values(state.draft.answers if state.draft else {})
+    draft = _draft(state)
+    language = _speak(_languages(state), draft.language if draft else None)
+    values = _shown_values(draft.answers if draft else {})
     return _page(token, instrument, pages, number, language, values, {}, 200)
 
 
@@ -149,7 +210,8 @@ def save_page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Resp
     pages = pages_of(instrument)
     if not 1 <= number <= len(pages):
         return redirect(url_for("links.review", token=token))
-    language = _speak(_languages(state), state.draft.language if state.draft else None)
+    draft = _draft(state)
+    language = _speak(_languages(state), draft.language if draft else None)
     current = pages[number - 1]
     if request.form.get("go") not in DIRECTIONS:
         abort(400)
@@ -159,16 +221,20 @@ def save_page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Resp
         values = {key: without_hidden_controls(value) for key, value in request.form.items()}
         return _page(token, instrument, pages, number, language, values, errors, 422)
     answers = draft_answers(schema.load(request.form), current)
-    operations.save_draft(db_session(), state.access, language, answers)
+    _saved, device_key = _save(state, language, answers)
     if request.form.get("go") == "back":
         target = number - 1
         if target < 1:
-            return redirect(url_for("links.start", token=token))
+            return _bound_to_device(
+                redirect(url_for("links.start", token=token)), token, device_key, state
+            )
     else:
         target = number + 1
     if target > len(pages):
-        return redirect(url_for("links.review", token=token))
-    return redirect(url_for("links.page", token=token, number=target))
+        next_page = url_for("links.review", token=token)
+    else:
+        next_page = url_for("links.page", token=token, number=target)
+    return _bound_to_device(redirect(next_page), token, device_key, state)
 
 
 @blueprint.get("/s/<token>/send")
@@ -177,12 +243,12 @@ def review(token: str) -> tuple[str, int, dict[str, str]]:
     if not state.is_ready:
         return _stop_page(state)
     instrument = instrument_of(state.version)
-    language = _speak(_languages(state), state.draft.language if state.draft else None)
-    answered = len(state.draft.answers) if state.draft else 0
+    draft = _draft(state)
+    language = _speak(_languages(state), draft.language if draft else None)
     context = {
         "token": token,
         "instrument": instrument,
-        "answered": answered,
+        "answered": len(draft.answers) if draft else 0,
         "question_count": len(instrument.items),
         "page_count": len(pages_of(instrument)),
         "language": language,
@@ -191,14 +257,13 @@ def review(token: str) -> tuple[str, int, dict[str, str]]:
 
 
 @blueprint.post("/s/<token>/send")
-def submit(token: str) -> tuple[str, int, dict[str, str]]:
+def submit(token: str) -> tuple[str, int, dict[str, str]] | Response:
     try:
-        response = operations.submit_link(
-            db_session(), current_app.config["SECRET_KEY"], token, today_in_norway()
-        )
+        language = operations.submit_link(db_session(), _secret(), token, cookies.device_key())
     except operations.LinkUnavailableError:
         return _stop_page(_state(token))
     except AnswerError:
         return _stop_page(LinkState("failed"))
-    _speak([response.language])
-    return render_template("links/thanks.html"), 200, NO_STORE
+    _speak([language])
+    thanks = make_response(render_template("links/thanks.html"), 200, NO_STORE)
+    return cookies.mark_sent(thanks, token, sent_mark(_secret(), link_token_hash(_secret(), token)))

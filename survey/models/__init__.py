@@ -1,7 +1,13 @@
 """The database model. Import from here, not from the modules."""
 
 from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
-from survey.models.distribution import ApiToken, LinkDraft, OptOutCount, ReminderSent
+from survey.models.distribution import (
+    ApiToken,
+    LinkDraft,
+    OptOutCount,
+    PooledLinkResponse,
+    ReminderSent,
+)
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -22,6 +28,7 @@ __all__ = [
     "LinkDraft",
     "ModelResult",
     "OptOutCount",
+    "PooledLinkResponse",
     "Project",
     "ReminderSent",
     "Response",

@@ -1,36 +1,68 @@
-"""What running a round needs beyond codes: link drafts, opt-out counts, reminders, API tokens."""
+"""What running a round needs beyond codes: link drafts and the link pool, opt-out counts,
+reminders, API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import Base, utcnow
+from survey.models.base import RESPONDENT_TYPES, Base, in_list, utcnow
 from survey.models.rounds import AccessCode
 from survey.models.users import User
 
 
 class LinkDraft(Base):
-    """The answers given through a link that has not been submitted yet.
+    """One device's answers to a link that has not been submitted yet, sealed with its key.
 
-    Keyed by the link's access code so a parent can close the phone and come back. On submit
-    the answers are written as a new Response that does not point back, and this row is
-    deleted in the same transaction; after that nothing joins a token to a response.
+    `id` and the key that seals `sealed` both derive from a random device key kept only in an
+    HttpOnly cookie on the respondent's phone (`survey.links.sealing`): the database, a backup
+    or anyone holding only the link sees neither the answers nor the language. Each device has
+    its own row. On submit every draft of the link is deleted; drafts left unsent are deleted
+    when the round closes.
     """
 
     __tablename__ = "link_draft"
+    #: No hidden rowid on SQLite: rows lie in the order of their random ids, not of writing.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
+    #: Derived from the device key (HKDF); says nothing without it.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     access_code_id: Mapped[int] = mapped_column(
-        ForeignKey("access_code.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("access_code.id", ondelete="CASCADE"), index=True
     )
-    language: Mapped[str] = mapped_column(String(10))
-    #: item id -> {"value": n} | {"declined": true} | {"text": "..."}
-    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: AES-GCM of {"language": ..., "answers": {item id: {"value": n} | {"declined": true}
+    #: | {"text": "..."}}}, under the device's key.
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
     access_code: Mapped[AccessCode] = relationship()
+
+
+class PooledLinkResponse(Base):
+    """A submitted link response waiting in the mixing pool (see `survey.links.pool`).
+
+    It is written in the same transaction that marks the link used, and released as a
+    `Response` later, in another transaction, in random order among at least
+    `min_group_size` others of its round, school, class and respondent type (or all at once
+    when the round closes). It carries no time, no link and no order: a random id, and the
+    answers sealed with a key derived from the server's secret key.
+    """
+
+    __tablename__ = "link_pool"
+    __table_args__ = (
+        CheckConstraint(in_list("respondent_type", RESPONDENT_TYPES), name="respondent_type_known"),
+        {"sqlite_with_rowid": False},
+    )
+
+    #: Random (secrets.token_hex), so the key order is not the order of submission.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id", ondelete="CASCADE"))
+    respondent_type: Mapped[str] = mapped_column(String(20))
+    #: AES-GCM of {"language": ..., "answers": {...}} under a key from the server's secret.
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class OptOutCount(Base):

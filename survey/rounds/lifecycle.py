@@ -11,11 +11,14 @@ import datetime as dt
 import logging
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.models import AccessCode, LinkDraft, Round, User
+from survey.clock import today_in_norway
+from survey.links import pool
+from survey.models import AccessCode, Answer, LinkDraft, Response, Round, User
 from survey.rounds.operations import create_class_codes
 
 log = logging.getLogger(__name__)
@@ -102,18 +105,32 @@ def open_round(
 
 
 def close_round(
-    session: Session, round_: Round, now: dt.datetime, user: User | None = None
+    session: Session,
+    round_: Round,
+    now: dt.datetime,
+    user: User | None = None,
+    secret_key: str | None = None,
 ) -> bool:
-    """Close the round and discard unsubmitted link drafts. True if this call did it."""
+    """Close the round: release its link pool, then discard what was never sent. True if this
+    call did it.
+
+    All in the transaction that moves the status, and the pool first: whoever reads a closed
+    round (the analysis, an export) finds every sent link response in it, and nothing unsent.
+    `secret_key` opens the pooled responses; by default the app's.
+    """
     if round_.status == "closed":
         return False
     if round_.status != "open":
         raise LifecycleError("not_open", "only an open round can be closed")
     if not _move(session, round_, "open", "closed"):
         return False
+    released = pool.release_round(
+        session, secret_key or _app_secret_key(session, round_.id), round_.id, today_in_norway(now)
+    )
     if round_.closes_at > now:  # closed by hand before the planned time
         round_.closes_at = max(now, round_.opens_at + dt.timedelta(seconds=1))
     drafts = discard_link_drafts(session, round_.id)
+    unsent = discard_unsent_pupil_responses(session, round_.id)
     audit.record(
         session,
         "round.closed",
@@ -121,19 +138,53 @@ def close_round(
         project_id=round_.project_id,
         round_id=round_.id,
         by="hand" if user else "schedule",
+        released_link_responses=released,
         discarded_drafts=drafts,
+        discarded_unsent_pupil_responses=unsent,
     )
-    log.info("closed round %s (%d unsubmitted link drafts discarded)", round_.id, drafts)
+    log.info(
+        "closed round %s (%d pooled link responses released, %d unsent link drafts and"
+        " %d unsent pupil responses discarded)",
+        round_.id,
+        released,
+        drafts,
+        unsent,
+    )
     return True
 
 
+def _app_secret_key(session: Session, round_id: int) -> str | None:
+    """The app's secret key, asked for only when there is something pooled to open."""
+    if pool.pooled_count(session, round_id) == 0:
+        return None
+    return current_app.config["SECRET_KEY"]
+
+
 def discard_link_drafts(session: Session, round_id: int) -> int:
-    """Answers never submitted are not kept once their round is over."""
+    """Link answers never submitted are not kept once their round is over."""
     in_round = select(AccessCode.id).where(AccessCode.round_id == round_id)
     result = session.execute(
         delete(LinkDraft)
         .where(LinkDraft.access_code_id.in_(in_round))
         .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def discard_unsent_pupil_responses(session: Session, round_id: int) -> int:
+    """A pupil who stopped before sending has not agreed to send: their answers go at close."""
+    unsent = select(Response.id).where(
+        Response.round_id == round_id,
+        Response.respondent_type == "pupil",
+        Response.status == "partial",
+    )
+    session.execute(
+        delete(Answer)
+        .where(Answer.response_id.in_(unsent))
+        .execution_options(synchronize_session=False)
+    )
+    result = session.execute(
+        delete(Response).where(Response.id.in_(unsent)).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 
@@ -161,6 +212,6 @@ def apply_schedule(
         select(Round).where(Round.status == "open", Round.closes_at <= now).order_by(Round.id)
     ).all()
     for round_ in due_to_close:
-        if close_round(session, round_, now):
+        if close_round(session, round_, now, secret_key=secret_key):
             closed.append(round_.id)
     return opened, closed

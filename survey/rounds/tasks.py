@@ -1,4 +1,5 @@
-"""Scheduled round jobs: open and close on time, recompute models after a close, remind schools.
+"""Scheduled round jobs: open and close on time, release the link pool, recompute models after a
+close, remind schools.
 
 Nothing is kept in the scheduler: every run derives what is due from the rounds' own times and
 the audit log, so a worker that was stopped catches up at its next start, and running a job
@@ -15,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey import audit
+from survey.clock import today_in_norway
 from survey.db import get_database
+from survey.links import pool
 from survey.models import AuditEvent
 from survey.rounds import lifecycle
 from survey.rounds.reminders import send_due_reminders
@@ -83,6 +86,16 @@ def recompute_models(session: Session, project_id: int) -> None:
     analyze_project(session, project_id)
 
 
+def release_link_pool(app: Flask) -> None:
+    """Release the full batches of the link mixing pool as responses (`survey.links.pool`).
+
+    Its own transaction, never the one that marked a link used; a batch that is not full waits
+    for the next run or for its round's close.
+    """
+    with app.app_context(), get_database(app).session_scope() as session:
+        pool.release_full_batches(session, app.config["SECRET_KEY"], today_in_norway(utc_now()))
+
+
 def send_reminders(app: Flask) -> None:
     """E-mail each school contact the response rates, some days before the round closes."""
     with app.app_context(), get_database(app).session_scope() as session:
@@ -95,6 +108,12 @@ JOBS = [
         func=apply_round_schedule,
         trigger="interval",
         schedule={"minutes": 1},
+    ),
+    Job(
+        id="links.release_pool",
+        func=release_link_pool,
+        trigger="interval",
+        schedule={"minutes": 5},
     ),
     Job(
         id="rounds.send_reminders",

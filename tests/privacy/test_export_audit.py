@@ -52,6 +52,8 @@ def test_every_format_of_the_export_page_is_audited_with_who_when_and_what(
     app, session, privacy_project
 ) -> None:
     world, started = privacy_project, dt.datetime.now(dt.UTC)
+    world.rounds[1].status = "closed"  # an export holds closed rounds only
+    session.flush()
     evaluator = world.users["evaluator"]
     client = Reader(app, session, world).client_as("evaluator")
     chosen = {"rounds": str(world.rounds[1].id), "respondent_types": "parent"}

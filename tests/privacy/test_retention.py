@@ -1,7 +1,8 @@
 """DESIGN.md, "Privacy model": each project has a delete-after date, and a scheduled job
 purges the data on it. Here the whole privacy project (responses, free text, a link with a
-draft, cached results) meets the daily job itself; tests/survey/test_retention.py tests the
-purge operation's dates, idempotence and audit event."""
+draft, a link response waiting in the pool, cached results) meets the daily job itself;
+tests/survey/test_retention.py tests the purge operation's dates, idempotence and audit
+event."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from survey.links.operations import save_draft
-from survey.models import AccessCode, Base, Project
+from survey.links.operations import save_draft, submit_link
+from survey.links.sealing import new_device_key
+from survey.models import AccessCode, Base, PooledLinkResponse, Project
 from survey.retention.tasks import purge_expired
+from survey.rounds.codes import link_token_hash
 from survey.rounds.operations import create_links
 from survey.scheduler import all_jobs
 from tests.conftest import TEST_SECRET_KEY
@@ -31,11 +34,16 @@ def _nonempty_tables(session) -> dict[str, int]:
 
 
 def _with_a_link_draft(session, world) -> None:
+    """A parent's draft (sealed with their device's key), and another's answers in the pool."""
     round_, school = world.rounds[-1], world.schools["A1"]
-    [token] = create_links(session, round_, school.id, "parent", 1, TEST_SECRET_KEY)
-    access = session.scalar(select(AccessCode).where(AccessCode.kind == "link"))
-    save_draft(session, access, "nb", {"kommentar": {"text": FREE_TEXT}})
-    assert token
+    drafting, sent = create_links(session, round_, school.id, "parent", 2, TEST_SECRET_KEY)
+    access = session.scalar(
+        select(AccessCode).filter_by(code_hash=link_token_hash(TEST_SECRET_KEY, drafting))
+    )
+    answers = {"kommentar": {"text": FREE_TEXT}}
+    save_draft(session, access, new_device_key(), TEST_SECRET_KEY, "nb", answers)
+    submit_link(session, TEST_SECRET_KEY, sent, None)
+    assert session.scalar(select(func.count()).select_from(PooledLinkResponse)) == 1
 
 
 def test_the_daily_job_purges_a_project_on_its_delete_after_date_and_not_before(
@@ -69,7 +77,7 @@ def test_no_answer_or_free_text_survives_the_purge_anywhere(app, session, privac
     _with_a_link_draft(session, world)
     world.project.delete_after_on = dt.datetime.now(dt.UTC).date()
     session.flush()
-    assert _everything_stored(session).count("fritekst-7f3a") == 2  # an answer and a draft
+    assert _everything_stored(session).count("fritekst-7f3a") == 1  # an answer; drafts are sealed
     purge_expired(app)
     session.expire_all()
     stored = _everything_stored(session)

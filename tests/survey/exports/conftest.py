@@ -57,7 +57,8 @@ def add_response(session):
 
 @pytest.fixture
 def small_project(session, make_project, make_school, make_group, make_round, add_response):
-    """Two schools (one per arm), two rounds, pupils and parents; values 1-5, declines, text."""
+    """Two schools (one per arm), two closed rounds, pupils and parents; values 1-5, declines,
+    text."""
     project = make_project(min_group_size=5)
     schools = [
         make_school(project, name="Åsen skole", code="S01", arm="intervention"),
@@ -65,7 +66,12 @@ def small_project(session, make_project, make_school, make_group, make_round, ad
     ]
     groups = [make_group(school, grade=5, label="5A") for school in schools]
     rounds = [
-        make_round(project, label=label, opens_at=opens, closes_at=opens + dt.timedelta(days=21))
+        make_round(
+            project,
+            label=label,
+            opens_at=opens,
+            closes_at=opens + dt.timedelta(days=21),
+        )
         for label, opens in (
             ("Høst 2026", dt.datetime(2026, 9, 1, 8, tzinfo=dt.UTC)),
             ("Vår 2027", dt.datetime(2027, 3, 1, 8, tzinfo=dt.UTC)),
@@ -85,6 +91,9 @@ def small_project(session, make_project, make_school, make_group, make_round, ad
                 values["trivsel_gleder_meg"] = "declined"
             add_response(r, school, group, pupil, values)
         add_response(r, school, None, parent, {"trivsel_trygt": 4, "kommentar": "Fin skole."})
+    for r in rounds:
+        r.status = "closed"  # an export holds closed rounds only
+    session.flush()
     return project
 
 

@@ -27,7 +27,17 @@ def test_the_export_command_writes_a_labelled_stata_file_and_logs_it(runner, tmp
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     data, meta = pyreadstat.read_dta(out)
-    assert len(data) > 3000 and "e_score_konflikt" in meta.column_names
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with engine.connect() as connection:
+        sent_in_closed_rounds = connection.execute(
+            text(
+                "SELECT count(*) FROM response JOIN round ON round.id = response.round_id"
+                " WHERE round.status = 'closed' AND response.status = 'complete'"
+            )
+        ).scalar()
+    engine.dispose()
+    assert len(data) == sent_in_closed_rounds > 2000
+    assert "e_score_konflikt" in meta.column_names
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     with engine.connect() as connection:
         via = connection.execute(

@@ -31,6 +31,9 @@ TERM = "round4:treated"  #: the difference in change from round 1 to round 4 bet
 def demo_package(session, export, tmp_path):
     load_demo(session, TEST_SECRET_KEY, now=NOW)
     project = session.query(Project).one()
+    for round_ in project.rounds:  # the demo's last round is open; an export holds closed ones
+        round_.status = "closed"
+    session.flush()
     return unzip(export(project, "zip", tmp_path), tmp_path / "package")
 
 

@@ -11,6 +11,7 @@ import pyreadstat
 import pytest
 
 from survey.exports.variables import DECLINED_CODE
+from tests.survey.exports.conftest import unzip
 
 ITEM = "e_trivsel_gleder_meg"
 QUESTION = "Jeg gleder meg til å gå på skolen om morgenen."
@@ -43,9 +44,15 @@ def test_spss_treats_the_declined_answer_as_missing_not_as_a_number(
     assert data[ITEM].max() <= 5
 
 
+def _package(small_project, export, tmp_path):
+    """One export's files: each export numbers its respondents anew, in a new random order."""
+    return unzip(export(small_project, "zip", tmp_path), tmp_path / "package")
+
+
 def test_spss_and_csv_hold_the_same_values(small_project, export, tmp_path) -> None:
-    spss, _ = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
-    table = _csv(export(small_project, "csv", tmp_path))
+    package = _package(small_project, export, tmp_path)
+    spss, _ = pyreadstat.read_sav(package / "data_wide.sav")
+    table = _csv(package / "data_wide.csv")
     for name in ("response_id", "round", "grade", "e_trivsel_liker_skolen", "e_score_trivsel"):
         pd.testing.assert_series_equal(
             spss[name].astype(float), table[name].astype(float), check_names=False
@@ -66,8 +73,9 @@ def test_stata_file_reads_back_with_values_labels_and_declined_as_extended_missi
 
 
 def test_stata_and_spss_agree_on_every_value(small_project, export, tmp_path) -> None:
-    stata, _ = pyreadstat.read_dta(export(small_project, "dta", tmp_path))
-    spss, _ = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    package = _package(small_project, export, tmp_path)
+    stata, _ = pyreadstat.read_dta(package / "data_wide.dta")
+    spss, _ = pyreadstat.read_sav(package / "data_wide.sav")
     pd.testing.assert_frame_equal(
         stata.drop(columns="completed_on"), spss.drop(columns="completed_on"), check_dtype=False
     )

@@ -19,7 +19,7 @@ from survey.app import create_app
 from survey.db import get_database, make_engine
 from survey.links.operations import LinkUnavailableError, submit_link
 from survey.migrate import upgrade
-from survey.models import AccessCode, Group, Project, Response, Round, School
+from survey.models import AccessCode, Group, PooledLinkResponse, Project, Round, School
 from survey.rounds import lifecycle
 from survey.rounds.operations import create_links
 from tests.conftest import TEST_SECRET_KEY
@@ -94,13 +94,13 @@ def _waiting_on_a_lock(app: Flask) -> bool:
 def test_a_second_submit_waiting_on_the_first_finds_the_link_used(committed_app, token) -> None:
     database = get_database(committed_app)
     first = database.sessionmaker()
-    submit_link(first, TEST_SECRET_KEY, token, TODAY)  # holds the row (or the write lock)
+    submit_link(first, TEST_SECRET_KEY, token, None)  # holds the row (or the write lock)
     outcome: list[str] = []
 
     def second_submit() -> None:
         with database.session_scope() as session:
             try:
-                submit_link(session, TEST_SECRET_KEY, token, TODAY)
+                submit_link(session, TEST_SECRET_KEY, token, None)
                 outcome.append("submitted")
             except LinkUnavailableError as error:
                 outcome.append(error.reason)
@@ -112,7 +112,7 @@ def test_a_second_submit_waiting_on_the_first_finds_the_link_used(committed_app,
     first.close()
     thread.join()
     assert outcome == ["used"]
-    assert _count(committed_app, Response) == 1
+    assert _count(committed_app, PooledLinkResponse) == 1
 
 
 def test_two_phones_submitting_one_link_at_once_store_one_response(committed_app, token) -> None:
@@ -136,6 +136,6 @@ def test_two_phones_submitting_one_link_at_once_store_one_response(committed_app
     for thread in phones:
         thread.join()
     assert sorted(pages) == ["thanks", "used"]
-    assert _count(committed_app, Response) == 1
+    assert _count(committed_app, PooledLinkResponse) == 1
     with get_database(committed_app).session_scope() as session:
         assert session.scalar(select(func.count()).where(AccessCode.is_used)) == 1

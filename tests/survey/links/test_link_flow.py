@@ -5,8 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from instruments import bundled_instrument
+from survey.links import pool
+from survey.links.cookies import DEVICE_COOKIE
+from survey.links.operations import read_draft
 from survey.links.pages import pages_of
-from survey.models import AccessCode, Answer, LinkDraft, Response
+from survey.models import AccessCode, Answer, LinkDraft, PooledLinkResponse, Response
+from tests.conftest import TEST_SECRET_KEY
+from tests.round_fixtures import NOW
 
 PARENT = bundled_instrument("parent", 1)
 FIRST_PAGE = pages_of(PARENT)[0]
@@ -45,12 +50,14 @@ def test_the_first_page_asks_one_constructs_questions(client, post_form, make_to
     assert "Side 1 av" in page.text
 
 
-def test_partial_answers_are_kept_for_the_link_until_it_is_submitted(
-    session, post_form, make_token
+def test_partial_answers_are_kept_for_the_device_until_it_submits(
+    client, session, post_form, make_token
 ):
     token = make_token()
     post_form(f"/s/{token}/1", {FIRST_PAGE.items[0].id: "4", FIRST_PAGE.items[1].id: "declined"})
-    draft = session.scalar(select(LinkDraft))
+    device_key = client.get_cookie(DEVICE_COOKIE, path=f"/s/{token}").value
+    access = session.scalar(select(AccessCode).filter_by(kind="link"))
+    draft = read_draft(session, access, device_key, TEST_SECRET_KEY)
     assert draft.answers == {
         FIRST_PAGE.items[0].id: {"value": 4},
         FIRST_PAGE.items[1].id: {"declined": True},
@@ -71,32 +78,48 @@ def test_an_answer_outside_the_scale_comes_back_with_a_message(post_form, make_t
     assert f'id="{FIRST_PAGE.items[0].id}-error"' in page.text
 
 
-def test_submitting_writes_an_anonymous_response_and_forgets_the_draft(
-    session, post_form, make_token
+def _release(session, open_round) -> None:
+    pool.release_round(session, TEST_SECRET_KEY, open_round.id, NOW.date())
+
+
+def test_submitting_pools_the_answers_and_forgets_the_draft(
+    session, post_form, make_token, open_round
 ):
     token = make_token()
     post_form(f"/s/{token}/1", {FIRST_PAGE.items[0].id: "4"})
     page = post_form(f"/s/{token}/send")
     assert "Takk for svarene dine" in page.text
+    assert _responses(session) == 0
+    assert session.scalar(select(func.count()).select_from(PooledLinkResponse)) == 1
+    _release(session, open_round)
     response = session.scalar(select(Response))
     assert (response.status, response.respondent_type) == ("complete", "parent")
     assert session.scalar(select(Answer.value)) == 4
     assert session.scalar(select(func.count()).select_from(LinkDraft)) == 0
 
 
-def test_a_used_link_shows_a_friendly_already_answered_page(client, post_form, make_token):
+def test_a_used_link_thanks_the_browser_that_sent_it(client, post_form, make_token):
     token = make_token()
     post_form(f"/s/{token}/send")
     page = client.get(f"/s/{token}")
     assert page.status_code == 200
+    assert "Takk for svarene dine" in page.text
+
+
+def test_a_used_link_shows_anyone_else_a_friendly_already_answered_page(app, post_form, make_token):
+    token = make_token()
+    post_form(f"/s/{token}/send")
+    page = app.test_client().get(f"/s/{token}")
+    assert page.status_code == 200
     assert "Denne lenken er allerede brukt" in page.text
 
 
-def test_submitting_twice_stores_one_response(session, post_form, make_token) -> None:
+def test_submitting_twice_stores_one_response(session, post_form, make_token, open_round):
     token = make_token()
     post_form(f"/s/{token}/send")
     second = post_form(f"/s/{token}/send")
-    assert "allerede brukt" in second.text
+    assert "Takk for svarene dine" in second.text  # the same phone: thanked again, not counted
+    _release(session, open_round)
     assert _responses(session) == 1
 
 
@@ -107,8 +130,11 @@ def test_the_used_link_keeps_only_that_it_was_used(session, post_form, make_toke
     assert "used_on" not in AccessCode.__table__.columns
 
 
-def test_a_parent_link_of_a_class_counts_for_that_class(session, post_form, make_token, group):
+def test_a_parent_link_of_a_class_counts_for_that_class(
+    session, post_form, make_token, group, open_round
+):
     post_form(f"/s/{make_token()}/send")
+    _release(session, open_round)
     assert session.scalar(select(Response.group_id)) == group.id
 
 

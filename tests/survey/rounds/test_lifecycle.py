@@ -8,8 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from instruments import bundled_instrument
-from survey.links.operations import save_draft
-from survey.models import AccessCode, AuditEvent, LinkDraft
+from survey.links import pool
+from survey.links.operations import save_draft, submit_link
+from survey.links.sealing import new_device_key
+from survey.models import AccessCode, Answer, AuditEvent, LinkDraft, PooledLinkResponse, Response
+from survey.responses.operations import (
+    Respondent,
+    complete_response,
+    save_answer,
+    start_response,
+)
 from survey.rounds import lifecycle
 from survey.rounds.operations import freeze_instrument, set_round_instrument
 from tests.conftest import TEST_SECRET_KEY
@@ -71,12 +79,52 @@ def test_opening_records_the_frozen_instrument_hashes(session, open_round) -> No
     assert event.details["instruments"]["parent"]["content_hash"] == stored.content_hash
 
 
-def test_closing_discards_answers_never_submitted(session, open_round, make_token) -> None:
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_closing_discards_link_drafts_never_submitted(session, open_round, make_token) -> None:
     make_token()
     access = session.scalar(select(AccessCode).filter_by(kind="link"))
-    save_draft(session, access, "nb", {"trivsel_barnet_trives": {"value": 4}})
+    answers = {"trivsel_barnet_trives": {"value": 4}}
+    for _device in ("phone", "laptop"):  # one draft per device
+        save_draft(session, access, new_device_key(), TEST_SECRET_KEY, "nb", answers)
+    assert _count(session, LinkDraft) == 2
     lifecycle.close_round(session, open_round, open_round.closes_at)
-    assert session.scalar(select(func.count()).select_from(LinkDraft)) == 0
+    assert _count(session, LinkDraft) == 0
+    event = session.scalar(select(AuditEvent).filter_by(action="round.closed"))
+    assert event.details["discarded_drafts"] == 2
+
+
+def _pupil_response(session, round_, group, client_id: str, send: bool) -> None:
+    respondent = Respondent(round_.id, group.school_id, group.id, "pupil")
+    response = start_response(session, client_id, respondent, "nb")
+    save_answer(session, response, "trivsel_liker_skolen", value=3)
+    if send:
+        complete_response(session, response, open_round_day(round_))
+
+
+def open_round_day(round_) -> dt.date:
+    return round_.opens_at.date()
+
+
+def test_closing_discards_unsent_pupil_responses_and_their_answers(session, open_round, group):
+    _pupil_response(session, open_round, group, "stopped-before-sending", send=False)
+    _pupil_response(session, open_round, group, "sent", send=True)
+    lifecycle.close_round(session, open_round, open_round.closes_at)
+    assert session.scalars(select(Response.client_id)).all() == ["sent"]
+    assert _count(session, Answer) == 1
+    event = session.scalar(select(AuditEvent).filter_by(action="round.closed"))
+    assert event.details["discarded_unsent_pupil_responses"] == 1
+
+
+def test_closing_releases_every_pooled_link_response_however_few(session, open_round, make_token):
+    for _ in range(2):  # fewer than min_group_size: the pool job would keep them waiting
+        submit_link(session, TEST_SECRET_KEY, make_token(), None)
+    assert pool.release_full_batches(session, TEST_SECRET_KEY, open_round_day(open_round)) == 0
+    lifecycle.close_round(session, open_round, open_round.closes_at, secret_key=TEST_SECRET_KEY)
+    assert _count(session, PooledLinkResponse) == 0
+    assert session.scalars(select(Response.status)).all() == ["complete", "complete"]
 
 
 def test_opening_by_hand_after_the_closing_time_is_refused(session, planned_round, lead) -> None:
