@@ -5,7 +5,7 @@ Drafts written before this revision were readable by anyone with the link, and c
 to a device afterwards: they are dropped. A parent in the middle of answering starts afresh.
 
 Revision ID: l1_links_bound_and_pooled
-Revises: i9_link_used_flag
+Revises: t4_session_version
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "l1_links_bound_and_pooled"
-down_revision: str | None = "i9_link_used_flag"
+down_revision: str | None = "t4_session_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
