@@ -21,8 +21,11 @@ from sqlalchemy.orm import Session
 from instruments import bundled_instrument
 from survey.analysis import queries
 from survey.analysis.operations import analyze_project, stored_results
+from survey.analysis.snapshots import released_item_counts
 from survey.analysis.tasks import recompute_models
 from survey.models import Answer, InstrumentVersion, Response
+from survey.rounds.lifecycle import close_round
+from survey.rounds.tasks import recompute_after_close
 from tests.privacy.outputs import Reader
 from tests.privacy.world import CONSTRUCTS, INSTRUMENTS, PrivacyProject
 
@@ -42,10 +45,15 @@ PARTICIPATION_FIELDS = {
     # The project page's rounds table: label, opens, closes, status, sent responses.
     "admin.projects.show": re.compile(r'(</span></td>\s*<td class="number">)\d+(</td>)'),
 }
-#: What changes between two reads though nobody answered: the CSRF token of every form.
-#: "Last computed" stamps are not on the list: a job that finds nothing new to release
-#: leaves the snapshot, and its time, as they were.
+#: What changes between two reads though nobody answered: the CSRF token of every form, and
+#: the day an API token was last used, which the walk's own API reads set. "Last computed"
+#: stamps are not on the list: a job that finds nothing new to release leaves the snapshot,
+#: and its time, as they were.
 VOLATILE = (re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")'),)
+VOLATILE_FIELDS = {
+    # The tokens table: label, made, last used, status.
+    "admin.tokens.index": re.compile(r"(</th><td>[^<]*</td><td>)[^<]*(</td>)"),
+}
 #: The exports are left out here: their release rule (closed rounds, sent responses only)
 #: belongs to survey/exports and is held by its tests.
 EXPORTS = False
@@ -64,7 +72,8 @@ def _everything(app: Flask, session: Session, world: PrivacyProject) -> dict[str
 
 
 def _steady(endpoint: str, text: str) -> str:
-    for pattern in (*VOLATILE, PARTICIPATION_FIELDS.get(endpoint)):
+    fields = (PARTICIPATION_FIELDS.get(endpoint), VOLATILE_FIELDS.get(endpoint))
+    for pattern in (*VOLATILE, *fields):
         if pattern is not None:
             text = pattern.sub(r"\1…\2", text)
     return text
@@ -84,10 +93,9 @@ _pupils = itertools.count(1)
 
 
 def _one_pupil(session: Session, world: PrivacyProject, sends: bool) -> Response:
-    """A pupil of class 5A at Alfa skole in the open round, answering every shared theme's
-    items at the top of the scale, as nobody else in that round does."""
+    """A pupil of class 5A at Alfa skole in the world's last round, answering every shared
+    theme's items at the top of the scale, as nobody else in that round does."""
     round_ = world.rounds[-1]
-    assert round_.status == "open"
     version = session.scalars(
         select(InstrumentVersion).where(InstrumentVersion.respondent_type == "pupil")
     ).first()
@@ -117,6 +125,7 @@ def test_no_figure_moves_with_one_pupil_of_the_open_round(app, session, privacy_
     """One test for both steps, so the world is built and read once per step: unsent
     answers first, then a pupil who sends, each followed by the analysis job."""
     world = privacy_project
+    assert world.rounds[-1].status == "open"
     before = _everything(app, session, world)
     for sends in (False, True):
         _one_pupil(session, world, sends)
@@ -156,3 +165,20 @@ def test_a_recompute_of_closed_rounds_gives_the_same_figures(session, privacy_pr
     assert not again.is_skipped and again.stored == len(first)
     assert figures() == first
     assert {kind for _, _, kind in first} >= {"trend", "descriptives", "items", "responses"}
+
+
+def test_closing_the_round_releases_its_figures_through_the_round_job(
+    app, session, privacy_project
+) -> None:
+    world = privacy_project
+    open_round = world.rounds[-1]
+
+    def released_rounds() -> set[str]:
+        counts = released_item_counts(session, world.project.id, "pupil", "trivsel")
+        return set(counts["round"])
+
+    assert open_round.label not in released_rounds()
+    close_round(session, open_round, open_round.closes_at)
+    session.flush()
+    recompute_after_close(app)
+    assert open_round.label in released_rounds()
