@@ -49,10 +49,13 @@ def overview(session: Session, project: Project, filters: Filters) -> dict[str, 
     for c in cached:
         if c.kind == "goals":
             goals[c.construct] += goal_views(c.result)
-    answered = queries.response_counts(session, project.id)
+    from survey.analysis.snapshots import released_response_counts
+
+    answered = released_response_counts(session, project.id)
     invited = queries.invited_counts(session, project.id, [r.id for r in context["rounds"]])
     per_label = {
-        r.label: (answered.get((r.id, kind)), invited.get((r.id, kind))) for r in context["rounds"]
+        r.label: (answered.get((r.label, kind)), invited.get((r.id, kind)))
+        for r in context["rounds"]
     }
     responses = {label: pair[0] for label, pair in per_label.items()}
     invitations = {label: pair[1] for label, pair in per_label.items()}

@@ -20,6 +20,7 @@ from dashboards.items import distributions
 from dashboards.pages import common_context
 from dashboards.results import TrendView, descriptive_rows, trend_view
 from dashboards.tables import class_table
+from survey.analysis.snapshots import released_item_counts
 from survey.models import Group, Project, School
 
 
@@ -175,11 +176,11 @@ def items_page(
     if construct_id is not None:
         construct = catalog.construct(kind, construct_id)
         items = [item.id for item in construct.items]
-        counts = queries.item_answer_counts(session, project.id, kind, items)
+        counts = released_item_counts(session, project.id, kind, construct_id)
         asked = set(counts["round"])
         rounds = [r for r in context["chosen_rounds"] if r in asked]
         found = distributions(
-            counts, project.min_group_size, rounds, items, school.id if school else None
+            counts, project.min_group_size, rounds, items, school.code if school else None
         )
         for item in construct.items:
             charts.append(item_chart(item, [d for d in found if d.item == item.id]))

@@ -1,7 +1,8 @@
-"""Reads for the dashboards: the ModelResult cache, rounds, response counts, instruments.
+"""Reads for the dashboards: the ModelResult cache, rounds, invitations, instruments.
 
-Nothing here fits a model. Item answer counts and response counts are small aggregates read
-straight from the answers; they are suppressed by `dashboards.items` before anyone sees them.
+Nothing here fits a model or reads an answer. Every figure built from answers, item counts
+and response counts included, comes from the snapshot the analysis job stored for the closed
+rounds (`survey.analysis.snapshots`); only the response monitor counts live.
 """
 
 from __future__ import annotations
@@ -11,18 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboards.catalog import Catalog, catalog_from_contents
 from survey.models import (
     AccessCode,
-    Answer,
     Group,
     InstrumentVersion,
     ModelResult,
-    Response,
     Round,
     RoundInstrument,
     School,
@@ -82,17 +80,6 @@ def last_computed(session: Session, project_id: int) -> dt.datetime | None:
     )
 
 
-def response_counts(session: Session, project_id: int) -> dict[tuple[int, str], int]:
-    """Complete responses per (round id, respondent type)."""
-    rows = session.execute(
-        select(Response.round_id, Response.respondent_type, func.count())
-        .join(Round, Response.round_id == Round.id)
-        .where(Round.project_id == project_id, Response.status == "complete")
-        .group_by(Response.round_id, Response.respondent_type)
-    )
-    return {(round_id, kind): int(n) for round_id, kind, n in rows}
-
-
 def invited_counts(
     session: Session, project_id: int, round_ids: Iterable[int]
 ) -> dict[tuple[int, str], int]:
@@ -148,35 +135,3 @@ def _content(session: Session, version_id: int, content_hash: str) -> dict[str, 
             _CONTENTS.clear()
         _CONTENTS[content_hash] = found
     return found
-
-
-def item_answer_counts(
-    session: Session, project_id: int, respondent_type: str, item_ids: Sequence[str]
-) -> pd.DataFrame:
-    """Answers per round, school, item and value (declined as value None), unsuppressed:
-    pass them through `dashboards.items.distributions` before showing anything."""
-    rows = session.execute(
-        select(
-            Round.label,
-            School.id,
-            School.arm,
-            Answer.item_id,
-            Answer.value,
-            Answer.is_declined,
-            func.count(),
-        )
-        .join(Response, Answer.response_id == Response.id)
-        .join(Round, Response.round_id == Round.id)
-        .join(School, Response.school_id == School.id)
-        .where(
-            Round.project_id == project_id,
-            Response.respondent_type == respondent_type,
-            Answer.item_id.in_(list(item_ids)),
-            (Answer.value.is_not(None)) | Answer.is_declined,
-        )
-        .group_by(
-            Round.label, School.id, School.arm, Answer.item_id, Answer.value, Answer.is_declined
-        )
-    )
-    columns = ["round", "school", "arm", "item", "value", "declined", "count"]
-    return pd.DataFrame(list(rows), columns=columns)

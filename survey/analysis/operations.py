@@ -2,8 +2,10 @@
 
 For each respondent type and construct: the trend model, the suppressed descriptive tables,
 reliability per round and the status of its goals, each as one ModelResult row holding the
-result's `to_dict()`. A fingerprint of the input data (answers, goals, settings and the
-analysis version) is stored with every row, so a recompute on unchanged data is skipped.
+result's `to_dict()`; beside them the released counts of `snapshots` (item answers, sent
+responses). All of it comes from the sent responses of closed rounds (see queries).
+A fingerprint of the input data (answers, goals, settings and the analysis version) is stored
+with every row, so a recompute on unchanged data is skipped.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from analytics.goals import GoalStatus, track_goal
 from analytics.reliability import ReliabilityResult, reliability
 from analytics.scoring import score_constructs
 from analytics.trend import InsufficientDataError, TrendResult, fit_trend
-from survey.analysis import queries
+from survey.analysis import queries, snapshots
 from survey.models import Goal, ModelResult, Project, utcnow
 
 log = logging.getLogger(__name__)
 
 #: Change this when the analysis changes, so that stored results are recomputed.
-ANALYSIS_VERSION = "2026-11-22.1"
-KINDS = ("trend", "descriptives", "reliability", "goals")
+ANALYSIS_VERSION = "2026-12-03.1"
+KINDS = ("trend", "descriptives", "reliability", "goals", snapshots.ITEMS, snapshots.RESPONSES)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def analyze_project(session: Session, project_id: int, force: bool = False) -> A
             results.update(_analyses(key, scores, part, constructs, project.min_group_size))
     for key, result in _goal_results(goals, results, directions, planned).items():
         results[key] = result
+    results.update(snapshots.item_counts(answers, constructs))
+    results.update(snapshots.response_counts(session, project_id))
     session.execute(delete(ModelResult).where(ModelResult.project_id == project_id))
     for (construct, respondent_type, kind), result in results.items():
         session.add(

@@ -3,6 +3,10 @@
 The tidy frame has one row per response x choice item (declined answers included, free text
 left out), with round, school, group, arm and respondent type beside it: the shape
 `analytics` takes. Schools appear by their neutral code, never by name.
+
+Only sent responses of closed rounds are read (DESIGN.md, "Privacy model"): a draft is the
+respondent's until sent, and figures are released once a round closes, so no figure moves
+with one child's answers while the round is open.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ ANSWER_COLUMNS = (
     "arm",
 )
 
+#: Only rounds in this state are analysed: their answers can no longer change.
+RELEASED_ROUND_STATUS = "closed"
+#: Only sent responses count; a partial one is a draft its respondent never agreed to send.
+COUNTED_RESPONSE_STATUS = "complete"
+
 
 @dataclass(frozen=True)
 class ConstructInfo:
@@ -51,7 +60,8 @@ def round_labels(session: Session, project_id: int) -> list[str]:
 
 
 def project_answers(session: Session, project_id: int) -> pd.DataFrame:
-    """The tidy answer frame of a project; `round` is an ordered categorical of round labels."""
+    """The tidy answer frame of a project's sent responses in closed rounds; `round` is an
+    ordered categorical of every round label of the project."""
     rows = session.execute(
         select(
             Answer.response_id,
@@ -70,6 +80,8 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
         .join(School, SurveyResponse.school_id == School.id)
         .outerjoin(Group, SurveyResponse.group_id == Group.id)
         .where(Round.project_id == project_id)
+        .where(Round.status == RELEASED_ROUND_STATUS)
+        .where(SurveyResponse.status == COUNTED_RESPONSE_STATUS)
         .where(or_(Answer.value.is_not(None), Answer.is_declined))
         .order_by(Answer.response_id, Answer.item_id)
     ).all()

@@ -1,8 +1,10 @@
 """A project with real responses in the database, where some groups are too small to show.
 
-Four schools (two per arm), two classes each, two rounds; pupils, parents and staff answer
-the shared themes (trivsel, konflikt, arbeidsro), and one parent writes a comment. In the
-second round three groups fall below the project's `min_group_size` (10):
+Four schools (two per arm), two classes each, three rounds: two closed, whose figures the
+analysis has released, and the last still open, with answers that no figure may show yet.
+Pupils, parents and staff answer the shared themes (trivsel, konflikt, arbeidsro), and one
+parent writes a comment. In the second round three groups fall below the project's
+`min_group_size` (10):
 
 - pupils of class 5B at Alfa skole (8 pupils), mean 4.906 on every construct;
 - parents at Gamma skole (7 parents), mean 4.857 (4.810 on arbeidsro's three items);
@@ -39,7 +41,10 @@ SCHOOLS = (
     ("B2", "Delta skole", "comparison"),
 )
 CLASSES = ("5A", "5B")
-ROUNDS = ("Høst 2025", "Vår 2026")
+ROUNDS = ("Høst 2025", "Vår 2026", "Høst 2026")
+ROUND_OPENS = (dt.date(2025, 9, 1), dt.date(2026, 3, 1), dt.date(2026, 9, 1))
+#: The round where the small groups answer: the last closed one, so its figures are released.
+SMALL_ROUND = ROUNDS[1]
 CONSTRUCTS = ("trivsel", "konflikt", "arbeidsro")
 INSTRUMENTS = {"pupil": "pupil-5-7", "parent": "parent", "staff": "staff"}
 BIG = 12  #: respondents in every group that is not small
@@ -69,9 +74,9 @@ class SmallGroup:
 
 
 SMALL_GROUPS = (
-    SmallGroup("pupil", "A1", "5B", ROUNDS[1], n=8, dip_every=3),
-    SmallGroup("parent", "B1", None, ROUNDS[1], n=7, dip_every=2),
-    SmallGroup("staff", None, None, ROUNDS[1], n=2, dip_every=2),
+    SmallGroup("pupil", "A1", "5B", SMALL_ROUND, n=8, dip_every=3),
+    SmallGroup("parent", "B1", None, SMALL_ROUND, n=7, dip_every=2),
+    SmallGroup("staff", None, None, SMALL_ROUND, n=2, dip_every=2),
 )
 
 
@@ -183,8 +188,8 @@ def build_privacy_project(app: Flask, session: Session) -> PrivacyProject:
     instruments = {kind: bundled_instrument(key) for kind, key in INSTRUMENTS.items()}
     versions = {kind: freeze_instrument(session, i) for kind, i in instruments.items()}
     rounds = []
-    for index, label in enumerate(ROUNDS):
-        opens = dt.datetime(2025 + index, 9 - 6 * index, 1, 8, tzinfo=dt.UTC)
+    for index, (label, opens_on) in enumerate(zip(ROUNDS, ROUND_OPENS, strict=True)):
+        opens = dt.datetime.combine(opens_on, dt.time(8), tzinfo=dt.UTC)
         round_ = Round(
             project=project, label=label, opens_at=opens, closes_at=opens + dt.timedelta(days=21)
         )
@@ -192,7 +197,7 @@ def build_privacy_project(app: Flask, session: Session) -> PrivacyProject:
         session.flush()
         for version in versions.values():
             set_round_instrument(session, round_, version)
-        # The last round is still open, so the response monitors show it too.
+        # The last round is still open: the response monitors show it, and nothing else may.
         round_.status = "open" if index == len(ROUNDS) - 1 else "closed"
         rounds.append(round_)
     truth = Truth()
@@ -201,7 +206,7 @@ def build_privacy_project(app: Flask, session: Session) -> PrivacyProject:
             group = groups[(school.code, label or CLASSES[0])] if kind != "staff" else None
             levels = _respondents(kind, school.code, label, round_.label)
             for k, (level, dips) in enumerate(levels):
-                is_writer = (kind, school.code, round_, k) == ("parent", "A1", rounds[-1], 0)
+                is_writer = (kind, school.code, round_.label, k) == ("parent", "A1", SMALL_ROUND, 0)
                 text = FREE_TEXT if is_writer else None
                 where = (round_, school, group)
                 instrument, version = instruments[kind], versions[kind]

@@ -3,17 +3,23 @@
 from sqlalchemy import func, select
 
 from survey.analysis.queries import instrument_constructs, project_answers, round_labels
-from survey.models import Answer, School
+from survey.models import Answer, Response, Round, School
 
 
-def test_one_row_per_response_and_answered_or_declined_item(session, project) -> None:
+def test_one_row_per_sent_response_of_a_closed_round_and_answered_or_declined_item(
+    session, project
+) -> None:
     frame = project_answers(session, project.id)
-    stored = session.scalar(
+    given = (
         select(func.count())
         .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
         .where(Answer.value.is_not(None) | Answer.is_declined)
     )
-    assert len(frame) == stored
+    released = given.where(Round.status == "closed", Response.status == "complete")
+    assert session.scalar(given) > session.scalar(released)  # the demo's last round is open
+    assert len(frame) == session.scalar(released)
     assert frame["declined"].any() and frame.loc[frame["declined"], "value"].isna().all()
 
 
