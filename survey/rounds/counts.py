@@ -63,6 +63,18 @@ def _submitted(
     )
 
 
+def _sent(
+    responses: Counter[tuple[int, int | None, str, str]],
+    links: dict[tuple[int, str, int | None], LinkTally],
+    school_id: int,
+    kind: str,
+) -> int:
+    """Sent link responses of one type at a school. A sent link answer waits in the mixing pool
+    (survey/links/pool.py) until its batch is released, so the used links count it at once."""
+    used = sum(t.used for k, t in links.items() if k[:2] == (school_id, kind))
+    return max(_submitted(responses, school_id, kind), used)
+
+
 def rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole > 0 else None
 
@@ -163,15 +175,18 @@ def round_counts(
                 opted_out=withdrawn.get(group.id, 0),
                 pupils=responses[(school.id, group.id, "pupil", "complete")],
                 pupils_started=responses[(school.id, group.id, "pupil", "partial")],
-                parents=responses[(school.id, group.id, "parent", "complete")],
+                parents=max(
+                    responses[(school.id, group.id, "parent", "complete")],
+                    links.get((school.id, "parent", group.id), NO_LINKS).used,
+                ),
                 parent_links=links.get((school.id, "parent", group.id), NO_LINKS).made,
             )
             for group in school.groups
         )
         parent_links = sum(t.made for k, t in links.items() if k[:2] == (school.id, "parent"))
         staff_links = sum(t.made for k, t in links.items() if k[:2] == (school.id, "staff"))
-        parents = _submitted(responses, school.id, "parent")
-        staff = _submitted(responses, school.id, "staff")
+        parents = _sent(responses, links, school.id, "parent")
+        staff = _sent(responses, links, school.id, "staff")
         schools.append(SchoolCount(school, classes, parents, parent_links, staff, staff_links))
     return sorted(schools, key=lambda s: (s.pupil_rate is None, s.pupil_rate or 0, s.school.name))
 

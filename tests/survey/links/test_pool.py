@@ -80,3 +80,18 @@ def test_the_worker_releases_the_pool_on_a_schedule(app, session, make_token) ->
         _send(session, make_token(), value)
     tasks.release_link_pool(app)
     assert (_count(session, Response), _count(session, PooledLinkResponse)) == (10, 0)
+
+
+def test_the_monitor_counts_a_pooled_answer_as_sent_at_once(session, make_token, project) -> None:
+    from survey.rounds.counts import round_counts
+
+    access_round = None
+    for value in (1, 2, 3):
+        token = make_token()
+        _send(session, token, value)
+        access_round = session.scalar(
+            select(AccessCode).filter_by(code_hash=link_token_hash(TEST_SECRET_KEY, token))
+        ).round
+    assert _count(session, Response) == 0
+    counts = round_counts(session, access_round)
+    assert sum(school.parents + school.staff for school in counts) == 3
