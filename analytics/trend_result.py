@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 import pandas as pd
@@ -18,6 +18,17 @@ COMPONENT_LABELS = {
     "school:group": "klasse i skole",
     "school:round": "skole × runde",
     "residual": "respondent (rest)",
+}
+SUPPRESSED_WARNING = (
+    "Noen tall er skjult fordi de bygger på for få svar til å vises uten å røpe enkeltpersoner."
+)
+#: The fallback chain from the full model down, and how a reader meets each rung.
+MODELS = ("full", "no_school_round", "single_level", "descriptives")
+MODEL_LABELS = {
+    "full": "full modell",
+    "no_school_round": "modell uten skole × runde",
+    "single_level": "enklere modell med bare skole",
+    "descriptives": "bare beskrivende tall",
 }
 _FRAMES = (
     "marginal_means",
@@ -66,6 +77,14 @@ class TrendResult:
     min_group_size: int
     warnings: tuple[str, ...]  #: plain Norwegian; shown with every presentation of the result
     notes: tuple[str, ...]
+    #: which rung of the fallback chain this is (MODELS); results stored before it were "full"
+    model: str = "full"
+    reason_nb: str = ""  #: why this model and not the full one, in plain Norwegian
+
+    @property
+    def is_model(self) -> bool:
+        """False when only descriptive means could be given, without intervals."""
+        return self.model != "descriptives"
 
     def did(self, round_label: str) -> pd.Series:
         """The difference-in-differences row of one round."""
@@ -85,19 +104,28 @@ class TrendResult:
         if self.respondent_type:
             title += f" ({self.respondent_type})"
         arms = ", ".join(f"{arm} {n}" for arm, n in self.schools_per_arm.items())
-        header = [
-            ("Modell", self.formula),
-            ("Metode", f"REML, {self.engine}; KI med t og Satterthwaite-df"),
+        header = [("Modelltype", MODEL_LABELS.get(self.model, self.model))]
+        if self.is_model:
+            header += [
+                ("Modell", self.formula),
+                ("Metode", f"REML, {self.engine}; KI med t og Satterthwaite-df"),
+            ]
+        header += [
             ("Svar", str(self.n)),
             ("Skoler", arms),
             ("Klasser", str(self.groups)),
             ("Runder", ", ".join(self.rounds)),
-            ("Log-likelihood", f"{self.loglik:.4f}"),
-            ("Konvergert", "ja" if self.converged else "NEI"),
-            ("Grenseestimat", ", ".join(self.boundary) or "nei"),
         ]
+        if self.is_model:
+            header += [
+                ("Log-likelihood", f"{self.loglik:.4f}"),
+                ("Konvergert", "ja" if self.converged else "NEI"),
+                ("Grenseestimat", ", ".join(self.boundary) or "nei"),
+            ]
         width = max(len(k) for k, _ in header)
         lines = [title, "=" * 78, *(f"{k:<{width}}  {v}" for k, v in header)]
+        if self.reason_nb:
+            lines.append(f"Hvorfor: {self.reason_nb}")
         level = round(100 * (1 - self.alpha))
         estimate_columns = ["estimate", "se", "df", "ci_low", "ci_high"]
         sections = [
@@ -110,11 +138,14 @@ class TrendResult:
                 continue
             lines += ["-" * 78, heading]
             lines += format_table(frame, [*keys, *estimate_columns, "p_value"])
-        components = self.variance_components.assign(
-            component=[COMPONENT_LABELS.get(c, c) for c in self.variance_components["component"]]
-        )
-        lines += ["-" * 78, "Varianskomponenter"]
-        lines += format_table(components, ["component", "variance", "sd", "icc"])
+        if not self.variance_components.empty:
+            components = self.variance_components.assign(
+                component=[
+                    COMPONENT_LABELS.get(c, c) for c in self.variance_components["component"]
+                ]
+            )
+            lines += ["-" * 78, "Varianskomponenter"]
+            lines += format_table(components, ["component", "variance", "sd", "icc"])
         lines += ["-" * 78, "Antall svar, skoler og klasser per runde"]
         lines += format_table(self.counts, ["round", "arm", "responses", "schools", "groups"])
         lines += ["-" * 78]
@@ -152,6 +183,8 @@ class TrendResult:
     def from_dict(cls, data: dict[str, Any]) -> TrendResult:
         values: dict[str, Any] = {}
         for field in fields(cls):
+            if field.name not in data and field.default is not MISSING:
+                continue  # stored before the field existed: its default
             value = data[field.name]
             if field.name in _FRAMES:
                 values[field.name] = frame_from_records(value)
@@ -207,8 +240,5 @@ def trend_warnings(
             "men det er ikke bekreftet at det er det beste mulige. Tolk tallene med forsiktighet."
         )
     if suppressed:
-        warnings.append(
-            "Noen tall er skjult fordi de bygger på for få svar til å vises uten å røpe "
-            "enkeltpersoner."
-        )
+        warnings.append(SUPPRESSED_WARNING)
     return tuple(warnings)
