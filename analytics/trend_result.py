@@ -146,8 +146,10 @@ class TrendResult:
             )
             lines += ["-" * 78, "Varianskomponenter"]
             lines += format_table(components, ["component", "variance", "sd", "icc"])
-        lines += ["-" * 78, "Antall svar, skoler og klasser per runde"]
-        lines += format_table(self.counts, ["round", "arm", "responses", "schools", "groups"])
+        if not self.counts.empty:
+            lines += ["-" * 78, "Antall svar, skoler og klasser per runde"]
+            columns = ["round", "arm", "responses", "schools", "groups"]
+            lines += format_table(self.counts, columns)
         lines += ["-" * 78]
         if math.isfinite(self.mde):
             lines.append(
