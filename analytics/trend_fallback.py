@@ -69,6 +69,9 @@ def fit_with_fallback(
     """The highest rung of the chain that the data carry; never raises for lack of data."""
     check_min_group_size(min_group_size)
     columns = (outcome, round, school, group, arm)
+    missing = [c for c in columns if c and c not in data.columns]
+    if missing:
+        raise ValueError(f"missing columns: {missing}")
     labels = {"construct": construct, "respondent_type": respondent_type}
     facts = design_facts(data, *columns)
 
