@@ -30,14 +30,16 @@ MODEL_LABELS = {
     "single_level": "enklere modell med bare skole",
     "descriptives": "bare beskrivende tall",
 }
-_FRAMES = (
-    "marginal_means",
-    "changes",
-    "contrasts",
-    "coefficients",
-    "variance_components",
-    "counts",
-)
+_ESTIMATES = ["estimate", "se", "df", "ci_low", "ci_high", "p_value", "suppressed"]
+#: Each table's columns, so that an empty one (one round: no changes) reads back with them.
+_FRAMES = {
+    "marginal_means": ["round", "arm", *_ESTIMATES],
+    "changes": ["round", "arm", *_ESTIMATES],
+    "contrasts": ["round", *_ESTIMATES],
+    "coefficients": ["term", *_ESTIMATES],
+    "variance_components": ["component", "variance", "sd", "icc"],
+    "counts": ["round", "arm", "responses", "schools", "groups"],
+}
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
@@ -189,7 +191,8 @@ class TrendResult:
                 continue  # stored before the field existed: its default
             value = data[field.name]
             if field.name in _FRAMES:
-                values[field.name] = frame_from_records(value)
+                frame = frame_from_records(value)
+                values[field.name] = frame if value else pd.DataFrame(columns=_FRAMES[field.name])
             elif field.name in ("mde", "loglik"):
                 values[field.name] = math.nan if value is None else float(value)
             elif field.name == "mde_planning":

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import trend_fallback
+from analytics.goals import GoalSpec, track_goal
 from analytics.trend_fallback import MODELS, fit_with_fallback
 from analytics.trend_result import TrendResult
 
@@ -56,6 +57,13 @@ def test_one_round_shows_each_arms_baseline_with_an_interval() -> None:
         mean = result.mean("1", arm)
         assert mean["ci_low"] < mean["estimate"] < mean["ci_high"]
     assert result.changes.empty and result.contrasts.empty
+
+
+def test_a_change_goal_after_one_round_waits_for_the_next_round() -> None:
+    stored = fit_with_fallback(design([[14], [11], [9], [12]], rounds=1)).to_dict()
+    goal = GoalSpec("trivsel", "pupil", "change", 0.3, None)
+    status = track_goal(goal, TrendResult.from_dict(json.loads(json.dumps(stored))))
+    assert status.status == "cannot_tell" and "neste runde" in status.reason
 
 
 def test_one_round_still_hides_an_arm_below_min_group_size() -> None:
