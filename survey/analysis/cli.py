@@ -162,7 +162,7 @@ def _trend_line(construct: str, respondent_type: str, result: dict[str, Any]) ->
     if "error" in result:
         return f"{lead} {result['error']}"
     model = result.get("model", "full")
-    why = f" ({model}: {result['reason_nb']})" if result.get("reason_nb") else ""
+    why = f" [{model}] {result['reason_nb']}" if result.get("reason_nb") else f" [{model}]"
     contrasts = [c for c in result["contrasts"] if c["estimate"] is not None]
     last = contrasts[-1] if contrasts else None
     if last is None:

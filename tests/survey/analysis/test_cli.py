@@ -117,6 +117,7 @@ def test_analyze_project_fits_and_stores(tmp_path, monkeypatch) -> None:
     result = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "results stored" in result.output and "pupil   konflikt" in result.output
+    assert "[full]" in result.output  # each trend line names its model
     again = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
     assert "unchanged" in again.output
 
