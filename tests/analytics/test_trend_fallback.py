@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import trend_fallback
+from analytics.descriptives import describe
 from analytics.goals import GoalSpec, track_goal
 from analytics.trend_fallback import MODELS, fit_with_fallback
 from analytics.trend_result import TrendResult
@@ -164,3 +165,22 @@ def test_degenerate_designs_give_results_or_reasons_never_an_exception(case) -> 
             assert counts[(row.round, row.arm)] >= min_group_size
     stored = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert TrendResult.from_dict(stored).summary() == result.summary()
+
+
+def _subtract(total: float, n_total: int, shown: float, n_shown: int) -> float:
+    """The attack: a hidden arm's mean from the round's total and the other arm's mean."""
+    return (total * n_total - shown * n_shown) / (n_total - n_shown)
+
+
+def test_a_hidden_arm_cannot_be_had_from_the_total_minus_the_shown_arm() -> None:
+    data = design([[14], [4]], rounds=1, seed=7)  # one class per arm: a model mean is exact
+    raw = data.groupby("arm")["score"].mean()
+    attack_works = _subtract(data["score"].mean(), 18, raw["intervention"], 14)
+    assert attack_works == pytest.approx(raw["comparison"])  # with the raw means it would
+    result = fit_with_fallback(data, min_group_size=5)
+    table = describe(data, min_group_size=5).table
+    total = table[table["level"] == "alle"].iloc[0]
+    assert total["mean"] == pytest.approx(data["score"].mean())  # the adversary has the total
+    assert result.mean("1", "comparison")["suppressed"]
+    shown = result.mean("1", "intervention")
+    assert shown["suppressed"] and np.isnan(shown["estimate"])  # but not the arm beside it
