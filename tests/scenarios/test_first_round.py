@@ -174,6 +174,9 @@ def test_a_first_round_gives_figures_for_big_enough_groups_and_reasons_for_the_r
     for kind, answered in (("parent", 3), ("staff", 2)):
         page = client.get(f"{overview}?respondent_type={kind}").text
         assert f"For få svar ennå: {answered} i alt." in page
+        for school in schools.values():
+            school_page = client.get(f"{overview}school/{school['id']}?respondent_type={kind}")
+            assert school_page.status_code == 200, school_page.text
 
     stored = {
         (r.respondent_type, r.construct, r.kind): r.result
