@@ -20,10 +20,12 @@ from scipy import stats
 
 from analytics.lmm_fit import MixedFit, fit_mixed
 from analytics.lmm_information import satterthwaite
+from analytics.lmm_ols import fit_ols
 from analytics.power import minimum_detectable_effect, planned_did_mde
 from analytics.suppression import check_min_group_size
 from analytics.trend_design import NO_ARM, InsufficientDataError, TrendData, prepare_trend
 from analytics.trend_result import TrendResult, trend_warnings
+from analytics.trend_suppression import hidden_cells, suppress_table
 
 __all__ = ["InsufficientDataError", "TrendResult", "fit_trend"]
 
@@ -47,14 +49,21 @@ def fit_trend(
     alpha: float = 0.05,
     power: float = 0.8,
     engine: str = "exact",
+    model: str = "full",
 ) -> TrendResult:
     """Fit the trend model to one row per response; say `group=None` for parents and staff,
-    `arm=None` for a project without comparison schools."""
+    `arm=None` for a project without comparison schools.
+
+    `model` drops random terms: "no_school_round", or "single_level" (only the school, or
+    least squares when one school answered). `fit_with_fallback` chooses it for you.
+    """
     check_min_group_size(min_group_size)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    prepared = prepare_trend(data, outcome, round, school, group, arm, treated)
-    if engine == "statsmodels":
+    prepared = prepare_trend(data, outcome, round, school, group, arm, treated, model)
+    if not prepared.design.term_names:
+        fit = fit_ols(prepared.design)
+    elif engine == "statsmodels":
         from analytics.lmm_statsmodels import fit_statsmodels
 
         fit, _ = fit_statsmodels(prepared)
@@ -64,9 +73,10 @@ def fit_trend(
     se, df = satterthwaite(prepared.design, fit.variances, contrasts)
     estimates = contrasts @ fit.beta
     table = _inference(rows, estimates, se, df, alpha)
+    _check_uncertainty(table)
     counts = _counts(prepared)
-    small = counts.set_index(["round", "arm"])["responses"] < min_group_size
-    table = _suppress(table, small)
+    hidden = {key for key, why in hidden_cells(counts, min_group_size).items() if why}
+    table = suppress_table(table, contrasts, hidden)
     final = _final_contrast(table, prepared)
     mde = (
         minimum_detectable_effect(float(final["se"]), float(final["df"]), alpha, power)
@@ -110,8 +120,9 @@ def fit_trend(
         alpha=alpha,
         power=power,
         min_group_size=min_group_size,
-        warnings=trend_warnings(prepared, fit, min_schools_per_arm, bool(small.any())),
+        warnings=trend_warnings(prepared, fit, min_schools_per_arm, bool(hidden)),
         notes=prepared.notes,
+        model=model,
     )
 
 
@@ -166,25 +177,14 @@ def _inference(
     return table.reset_index(drop=True)
 
 
-def _suppress(table: pd.DataFrame, small: pd.Series) -> pd.DataFrame:
-    """Hide every mean, change and DiD that rests on a round x arm with too few responses."""
-    table = table.copy()
-    baseline = small.index.get_level_values("round")[0]
-    hidden_rounds = {r for (r, _), is_small in small.items() if is_small}
-    hidden_cells = {key for key, is_small in small.items() if is_small}
-    for index, row in table.iterrows():
-        if row["kind"] == "mean":
-            hide = (row["round"], row["arm"]) in hidden_cells
-        elif row["kind"] == "change":
-            hide = bool({(row["round"], row["arm"]), (baseline, row["arm"])} & hidden_cells)
-        elif row["kind"] == "did":
-            hide = bool({row["round"], baseline} & hidden_rounds)
-        else:
-            hide = False
-        if hide:
-            table.loc[index, ["estimate", "se", "df", "ci_low", "ci_high", "p_value"]] = np.nan
-            table.loc[index, "suppressed"] = True
-    return table
+def _check_uncertainty(table: pd.DataFrame) -> None:
+    """A fit whose means have no finite, positive standard error cannot carry an interval."""
+    means = table[(table["kind"] == "mean") & np.isfinite(table["estimate"])]
+    usable = np.isfinite(means["se"]) & (means["se"] > 0) & np.isfinite(means["df"])
+    if means.empty or not usable.all():
+        raise InsufficientDataError(
+            "usikkerheten kan ikke beregnes, fordi svarene varierer for lite"
+        )
 
 
 def _final_contrast(table: pd.DataFrame, prepared: TrendData) -> pd.Series | None:
@@ -243,5 +243,5 @@ def _planning(
 
 def _formula(prepared: TrendData, has_arm: bool) -> str:
     fixed = "C(round) * arm" if has_arm else "C(round)"
-    random = " + ".join(f"(1 | {name})" for name in prepared.design.term_names)
-    return f"outcome ~ {fixed} + {random}"
+    random = "".join(f" + (1 | {name})" for name in prepared.design.term_names)
+    return f"outcome ~ {fixed}{random}"

@@ -15,6 +15,13 @@ import pandas as pd
 from analytics.lmm import CellDesign
 
 NO_ARM = "alle"
+#: The random terms each model asks for, from the full model down; a term that only repeats
+#: another (one round: school:round is the school) is left out with a note.
+MODEL_TERMS: dict[str, tuple[str, ...]] = {
+    "full": ("school", "school:group", "school:round"),
+    "no_school_round": ("school", "school:group"),
+    "single_level": ("school",),
+}
 
 
 class InsufficientDataError(ValueError):
@@ -42,8 +49,15 @@ def prepare_trend(
     group: str | None,
     arm: str | None,
     treated: str = "intervention",
+    model: str = "full",
 ) -> TrendData:
-    """Validate the columns and reduce the data to cells (class x round, or school x round)."""
+    """Validate the columns and reduce the data to cells (class x round, or school x round).
+
+    `model` names the random terms (MODEL_TERMS); "single_level" on one school is ordinary
+    least squares, without random terms.
+    """
+    if model not in MODEL_TERMS:
+        raise ValueError(f"model must be one of {tuple(MODEL_TERMS)}")
     notes: list[str] = []
     missing = [c for c in (outcome, round, school, group, arm) if c and c not in frame.columns]
     if missing:
@@ -59,13 +73,16 @@ def prepare_trend(
     y = y[keep]
     if len(data) == 0:
         raise InsufficientDataError("Ingen svar med gyldig skår.")
-    round_labels, round_position, sorted_as_text = _round_order(data[round])
+    round_labels, round_position, sorted_as_text = round_order(data[round])
     if sorted_as_text and len(round_labels) > 1:
         notes.append("Rundene er ordnet alfabetisk: " + ", ".join(round_labels) + ".")
     school_code, school_labels = pd.factorize(data[school], sort=True)
+    wanted = MODEL_TERMS[model]
     if len(school_labels) < 2:
-        raise InsufficientDataError("Modellen trenger svar fra minst to skoler.")
-    is_treated, arms = _treated(data, school, arm, treated, school_code)
+        if model != "single_level":
+            raise InsufficientDataError("Modellen trenger svar fra minst to skoler.")
+        wanted = ()
+    is_treated, arms = treated_indicator(data, school, arm, treated, school_code)
     rounds = len(round_labels)
     if group is not None:
         label_code, labels = pd.factorize(data[group].astype(str), sort=True)
@@ -92,7 +109,7 @@ def prepare_trend(
     x, x_names, dropped = _fixed_effects(cells, round_labels, arm is not None)
     if dropped:
         notes.append("Ikke estimerbare faste ledd er utelatt: " + ", ".join(dropped) + ".")
-    term_names, term_levels = _terms(cells, group_code, first, notes)
+    term_names, term_levels = _terms(cells, group_code, first, wanted, notes)
     design = CellDesign(
         x=x,
         count=count,
@@ -106,7 +123,7 @@ def prepare_trend(
     return TrendData(design, round_labels, arms, cells, tuple(notes), cell_code, y)
 
 
-def _round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray, bool]:
+def round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray, bool]:
     """Rounds in time order: an ordered category's order, else numeric order for numbers,
     else alphabetical (and the caller says so in the notes)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.ordered:
@@ -128,7 +145,7 @@ def _label(value: object) -> str:
     return str(value)
 
 
-def _treated(
+def treated_indicator(
     data: pd.DataFrame, school: str, arm: str | None, treated: str, school_code: np.ndarray
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """A 0/1 indicator of the treated arm; the arm must be constant within each school."""
@@ -186,15 +203,17 @@ def _terms(
     cells: pd.DataFrame,
     group_code: np.ndarray | None,
     first: np.ndarray,
+    wanted: tuple[str, ...],
     notes: list[str],
 ) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
-    """The random terms; one that only repeats the school term is left out, with a note."""
+    """The wanted random terms; one that only repeats another is left out, with a note."""
     school = cells["school_code"].to_numpy()
     rounds = int(cells["round"].max()) + 1
     candidates = [("school", school)]
     if group_code is not None:
         candidates.append(("school:group", group_code[first]))
     candidates.append(("school:round", school * rounds + cells["round"].to_numpy()))
+    candidates = [(name, level) for name, level in candidates if name in wanted]
     names: list[str] = []
     levels: list[np.ndarray] = []
     for name, level in candidates:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 import pandas as pd
@@ -19,14 +19,27 @@ COMPONENT_LABELS = {
     "school:round": "skole × runde",
     "residual": "respondent (rest)",
 }
-_FRAMES = (
-    "marginal_means",
-    "changes",
-    "contrasts",
-    "coefficients",
-    "variance_components",
-    "counts",
+SUPPRESSED_WARNING = (
+    "Noen tall er skjult fordi de bygger på for få svar til å vises uten å røpe enkeltpersoner."
 )
+#: The fallback chain from the full model down, and how a reader meets each rung.
+MODELS = ("full", "no_school_round", "single_level", "descriptives")
+MODEL_LABELS = {
+    "full": "full modell",
+    "no_school_round": "modell uten skole × runde",
+    "single_level": "enklere modell med bare skole",
+    "descriptives": "bare beskrivende tall",
+}
+_ESTIMATES = ["estimate", "se", "df", "ci_low", "ci_high", "p_value", "suppressed"]
+#: Each table's columns, so that an empty one (one round: no changes) reads back with them.
+_FRAMES = {
+    "marginal_means": ["round", "arm", *_ESTIMATES],
+    "changes": ["round", "arm", *_ESTIMATES],
+    "contrasts": ["round", *_ESTIMATES],
+    "coefficients": ["term", *_ESTIMATES],
+    "variance_components": ["component", "variance", "sd", "icc"],
+    "counts": ["round", "arm", "responses", "schools", "groups"],
+}
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields
@@ -66,6 +79,14 @@ class TrendResult:
     min_group_size: int
     warnings: tuple[str, ...]  #: plain Norwegian; shown with every presentation of the result
     notes: tuple[str, ...]
+    #: which rung of the fallback chain this is (MODELS); results stored before it were "full"
+    model: str = "full"
+    reason_nb: str = ""  #: why this model and not the full one, in plain Norwegian
+
+    @property
+    def is_model(self) -> bool:
+        """False when only descriptive means could be given, without intervals."""
+        return self.model != "descriptives"
 
     def did(self, round_label: str) -> pd.Series:
         """The difference-in-differences row of one round."""
@@ -85,19 +106,28 @@ class TrendResult:
         if self.respondent_type:
             title += f" ({self.respondent_type})"
         arms = ", ".join(f"{arm} {n}" for arm, n in self.schools_per_arm.items())
-        header = [
-            ("Modell", self.formula),
-            ("Metode", f"REML, {self.engine}; KI med t og Satterthwaite-df"),
+        header = [("Modelltype", MODEL_LABELS.get(self.model, self.model))]
+        if self.is_model:
+            header += [
+                ("Modell", self.formula),
+                ("Metode", f"REML, {self.engine}; KI med t og Satterthwaite-df"),
+            ]
+        header += [
             ("Svar", str(self.n)),
             ("Skoler", arms),
             ("Klasser", str(self.groups)),
             ("Runder", ", ".join(self.rounds)),
-            ("Log-likelihood", f"{self.loglik:.4f}"),
-            ("Konvergert", "ja" if self.converged else "NEI"),
-            ("Grenseestimat", ", ".join(self.boundary) or "nei"),
         ]
+        if self.is_model:
+            header += [
+                ("Log-likelihood", f"{self.loglik:.4f}"),
+                ("Konvergert", "ja" if self.converged else "NEI"),
+                ("Grenseestimat", ", ".join(self.boundary) or "nei"),
+            ]
         width = max(len(k) for k, _ in header)
         lines = [title, "=" * 78, *(f"{k:<{width}}  {v}" for k, v in header)]
+        if self.reason_nb:
+            lines.append(f"Hvorfor: {self.reason_nb}")
         level = round(100 * (1 - self.alpha))
         estimate_columns = ["estimate", "se", "df", "ci_low", "ci_high"]
         sections = [
@@ -110,13 +140,18 @@ class TrendResult:
                 continue
             lines += ["-" * 78, heading]
             lines += format_table(frame, [*keys, *estimate_columns, "p_value"])
-        components = self.variance_components.assign(
-            component=[COMPONENT_LABELS.get(c, c) for c in self.variance_components["component"]]
-        )
-        lines += ["-" * 78, "Varianskomponenter"]
-        lines += format_table(components, ["component", "variance", "sd", "icc"])
-        lines += ["-" * 78, "Antall svar, skoler og klasser per runde"]
-        lines += format_table(self.counts, ["round", "arm", "responses", "schools", "groups"])
+        if not self.variance_components.empty:
+            components = self.variance_components.assign(
+                component=[
+                    COMPONENT_LABELS.get(c, c) for c in self.variance_components["component"]
+                ]
+            )
+            lines += ["-" * 78, "Varianskomponenter"]
+            lines += format_table(components, ["component", "variance", "sd", "icc"])
+        if not self.counts.empty:
+            lines += ["-" * 78, "Antall svar, skoler og klasser per runde"]
+            columns = ["round", "arm", "responses", "schools", "groups"]
+            lines += format_table(self.counts, columns)
         lines += ["-" * 78]
         if math.isfinite(self.mde):
             lines.append(
@@ -152,9 +187,12 @@ class TrendResult:
     def from_dict(cls, data: dict[str, Any]) -> TrendResult:
         values: dict[str, Any] = {}
         for field in fields(cls):
+            if field.name not in data and field.default is not MISSING:
+                continue  # stored before the field existed: its default
             value = data[field.name]
             if field.name in _FRAMES:
-                values[field.name] = frame_from_records(value)
+                frame = frame_from_records(value)
+                values[field.name] = frame if value else pd.DataFrame(columns=_FRAMES[field.name])
             elif field.name in ("mde", "loglik"):
                 values[field.name] = math.nan if value is None else float(value)
             elif field.name == "mde_planning":
@@ -207,8 +245,5 @@ def trend_warnings(
             "men det er ikke bekreftet at det er det beste mulige. Tolk tallene med forsiktighet."
         )
     if suppressed:
-        warnings.append(
-            "Noen tall er skjult fordi de bygger på for få svar til å vises uten å røpe "
-            "enkeltpersoner."
-        )
+        warnings.append(SUPPRESSED_WARNING)
     return tuple(warnings)

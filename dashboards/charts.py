@@ -60,7 +60,8 @@ def trend_chart(
     badges = tuple(
         Badge(g.status, goal_status_name(g.status), g.reason, g.description) for g in goals
     )
-    if trend.error:
+    nothing_shown = not any(mean.is_shown for mean in trend.means.values())
+    if trend.error or (trend.model == "descriptives" and nothing_shown):
         empty = tables.ChartData((tables.Column("round", _("Runde")),))
         sentence = reading.trend_sentence(trend, construct, name, "")
         return Chart(key, title, {}, empty, sentence, badges=badges)
@@ -83,7 +84,7 @@ def trend_chart(
         table,
         sentence,
         badges=badges,
-        warnings=trend.warnings,
+        warnings=(*reading.model_notes(trend), *trend.warnings),
         summary=summary,
     )
 

@@ -25,8 +25,11 @@ from survey.models import Project
 def common_context(session: Session, project: Project, filters: Filters) -> dict[str, Any]:
     rounds = queries.project_rounds(session, project.id)
     labels = {r.id: r.label for r in rounds}
+    from survey.analysis.failures import current_failure
     from survey.analysis.requests import pending_request
 
+    closed = {r.id for r in rounds if r.status == "closed"}
+    answered = queries.response_counts(session, project.id)
     return {
         "project": project,
         "filters": filters,
@@ -35,6 +38,9 @@ def common_context(session: Session, project: Project, filters: Filters) -> dict
         "catalog": queries.project_catalog(session, project.id),
         "computed_at": queries.last_computed(session, project.id),
         "requested_at": pending_request(session, project.id),
+        #: the run of failed analyses since the last success: shown with what and when
+        "analysis_failure": current_failure(session, project.id),
+        "has_closed_answers": any(n for (round_id, _), n in answered.items() if round_id in closed),
     }
 
 

@@ -56,6 +56,8 @@ def school_rows(
 ) -> list[dict[str, Any]]:
     """Per round: the school's model estimate, its own mean and n (shown only when the
     suppressed descriptive table shows them), and its arm's mean."""
+    if "residual" not in trend.variances:  # descriptives only: no model to estimate from
+        return [{"round": r, "arm": trend.mean(r, school.arm)} for r in rounds]
     own = [r for r in descriptive_rows(table, "skole") if r["school"] == school.code]
     classes = [r for r in descriptive_rows(table, "gruppe") if r["school"] == school.code]
     if classes and all(not r["suppressed"] for r in classes):

@@ -29,10 +29,29 @@ def direction(estimate: Estimate, decimals: int = 2) -> str | None:
     return SAME if shown == 0 else (UP if shown > 0 else DOWN)
 
 
+def model_name(model: str) -> str:
+    names = {
+        "full": _("full modell"),
+        "no_school_round": _("modell uten skole × runde"),
+        "single_level": _("enklere modell med bare skole"),
+        "descriptives": _("bare beskrivende tall"),
+    }
+    return names.get(model, model)
+
+
+def model_notes(trend: TrendView) -> tuple[str, ...]:
+    """Which model a simpler-than-full result comes from, and why (the stored reason)."""
+    if trend.error or trend.model in ("full", "descriptives"):
+        return ()
+    return (_("Modell: %(model)s. %(reason)s", model=model_name(trend.model), reason=trend.reason),)
+
+
 def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: str) -> str:
     """How the construct changed from the first round to `last`, intervention vs comparison."""
     if trend.error:
         return _("Modellen kunne ikke beregnes ennå: %(reason)s", reason=trend.error)
+    if trend.model == "descriptives":
+        return trend.reason or _("Bare beskrivende tall vises, uten usikkerhet.")
     what = in_sentence(name)
     first = trend.rounds[0] if trend.rounds else last
     if last == first or last not in trend.rounds:

@@ -66,6 +66,9 @@ class TrendView:
     warnings: tuple[str, ...] = ()
     min_group_size: int = 10
     error: str | None = None
+    #: the rung of the fallback chain: full, no_school_round, single_level or descriptives
+    model: str = "full"
+    reason: str = ""  #: why not the full model, in Norwegian (as stored)
 
     @property
     def has_comparison(self) -> bool:
@@ -90,7 +93,8 @@ class TrendView:
 def trend_view(result: Mapping[str, Any]) -> TrendView:
     construct, respondent_type = str(result["construct"]), str(result["respondent_type"])
     if "error" in result:
-        return TrendView(construct, respondent_type, error=str(result["error"]))
+        reason = str(result.get("reason_nb") or result["error"])
+        return TrendView(construct, respondent_type, error=reason, model="none", reason=reason)
     means = {
         (str(r["round"]), str(r["arm"])): Estimate.from_record(r) for r in result["marginal_means"]
     }
@@ -113,6 +117,8 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         },
         warnings=tuple(result.get("warnings", ())),
         min_group_size=int(result.get("min_group_size", 10)),
+        model=str(result.get("model", "full")),  # results stored before the field: full
+        reason=str(result.get("reason_nb", "")),
     )
 
 

@@ -76,7 +76,8 @@ def _analyze_csv(
 ) -> None:
     import pandas as pd
 
-    from analytics.trend import InsufficientDataError, fit_trend
+    from analytics.trend_fallback import fit_with_fallback
+    from survey.analysis.failures import describe_error
 
     frame = pd.read_csv(path)
     round_column, order = rounds
@@ -87,7 +88,7 @@ def _analyze_csv(
         labels = frame[round_column].astype(str)
         frame[round_column] = pd.Categorical(labels, categories=order, ordered=True)
     try:
-        result = fit_trend(
+        result = fit_with_fallback(
             frame,
             outcome=outcome,
             round=round_column,
@@ -97,8 +98,10 @@ def _analyze_csv(
             treated=treated,
             min_group_size=min_group_size,
         )
-    except (InsufficientDataError, ValueError) as error:
+    except ValueError as error:
         raise click.ClickException(str(error)) from error
+    except Exception as error:  # a clear line, never a traceback
+        raise click.ClickException(f"the analysis failed: {describe_error(error)}") from error
     if as_json:
         _dump(result.to_dict())
     else:
@@ -106,48 +109,66 @@ def _analyze_csv(
 
 
 def _analyze_project(project_id: int, force: bool, as_json: bool) -> None:
-    from survey.analysis.operations import analyze_project, stored_results
+    from survey.analysis.failures import describe_error, record_success
+    from survey.analysis.operations import ProjectNotFoundError, analyze_project, stored_results
+    from survey.analysis.tasks import record_failure
     from survey.commands import command_app
 
-    app = command_app()
-    with app.app_context(), get_database(app).session_scope() as session:
-        try:
-            run = analyze_project(session, project_id, force=force)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from error
-        results = stored_results(session, project_id)
-        if as_json:
-            _dump(
-                [
-                    {
-                        "construct": r.construct,
-                        "respondent_type": r.respondent_type,
-                        "kind": r.kind,
-                        "result": r.result,
-                    }
-                    for r in results
-                ]
-            )
-            return
-        state = "unchanged, kept" if run.is_skipped else f"fitted, {run.stored} results stored"
-        click.echo(f"Project {project_id}: {state}.")
-        for row in results:
-            if row.kind == "trend":
-                click.echo(_trend_line(row.construct, row.respondent_type, row.result))
+    try:
+        app = command_app()
+        database = get_database(app)
+        with app.app_context():
+            try:
+                with database.session_scope() as session:
+                    run = analyze_project(session, project_id, force=force)
+                    record_success(session, project_id)
+            except ProjectNotFoundError:
+                raise
+            except Exception as error:
+                record_failure(database, project_id, error)
+                raise
+            with database.session_scope() as session:
+                _report(project_id, run, stored_results(session, project_id), as_json)
+    except ProjectNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    except Exception as error:  # a clear line, never a traceback
+        message = f"the analysis of project {project_id} failed: {describe_error(error)}"
+        raise click.ClickException(message) from error
+
+
+def _report(project_id: int, run: Any, results: list[Any], as_json: bool) -> None:
+    if as_json:
+        _dump(
+            [
+                {
+                    "construct": r.construct,
+                    "respondent_type": r.respondent_type,
+                    "kind": r.kind,
+                    "result": r.result,
+                }
+                for r in results
+            ]
+        )
+        return
+    state = "unchanged, kept" if run.is_skipped else f"fitted, {run.stored} results stored"
+    click.echo(f"Project {project_id}: {state}.")
+    for row in results:
+        if row.kind == "trend":
+            click.echo(_trend_line(row.construct, row.respondent_type, row.result))
 
 
 def _trend_line(construct: str, respondent_type: str, result: dict[str, Any]) -> str:
+    lead = f"  {respondent_type:<7} {construct:<26}"
     if "error" in result:
-        return f"  {respondent_type:<7} {construct:<26} {result['error']}"
+        return f"{lead} {result['error']}"
+    model = result.get("model", "full")
+    why = f" [{model}] {result['reason_nb']}" if result.get("reason_nb") else f" [{model}]"
     contrasts = [c for c in result["contrasts"] if c["estimate"] is not None]
     last = contrasts[-1] if contrasts else None
     if last is None:
-        return f"  {respondent_type:<7} {construct:<26} no difference-in-differences"
+        return f"{lead} no difference-in-differences{why}"
     interval = f"[{last['ci_low']:+.3f}, {last['ci_high']:+.3f}]"
-    return (
-        f"  {respondent_type:<7} {construct:<26} DiD {last['round']}: "
-        f"{last['estimate']:+.3f} {interval}"
-    )
+    return f"{lead} DiD {last['round']}: {last['estimate']:+.3f} {interval}{why}"
 
 
 def _dump(data: Any) -> None:

@@ -6,6 +6,10 @@ result's `to_dict()`; beside them the released counts of `snapshots` (item answe
 responses). All of it comes from the sent responses of closed rounds (see queries).
 A fingerprint of the input data (answers, goals, settings and the analysis version) is stored
 with every row, so a recompute on unchanged data is skipped.
+
+Each construct x respondent type, and each kind of result, is computed on its own: the trend
+is the model its data carry (see analytics.trend_fallback), and anything that still fails is
+stored as a result saying why, in Norwegian, without stopping the others.
 """
 
 from __future__ import annotations
@@ -24,15 +28,23 @@ from analytics.descriptives import describe
 from analytics.goals import GoalStatus, track_goal
 from analytics.reliability import ReliabilityResult, reliability
 from analytics.scoring import score_constructs
-from analytics.trend import InsufficientDataError, TrendResult, fit_trend
+from analytics.trend import TrendResult
+from analytics.trend_fallback import fit_with_fallback
 from survey.analysis import queries, snapshots
 from survey.models import Goal, ModelResult, Project, utcnow
+from survey.rounds import counts
 
 log = logging.getLogger(__name__)
 
 #: Change this when the analysis changes, so that stored results are recomputed.
 ANALYSIS_VERSION = "2026-12-03.1"
 KINDS = ("trend", "descriptives", "reliability", "goals", snapshots.ITEMS, snapshots.RESPONSES)
+#: Stored for a result that could not be computed; the page shows the reason.
+FAILED_REASON = "Dette resultatet kunne ikke beregnes på grunn av en feil i beregningen."
+
+
+class ProjectNotFoundError(LookupError):
+    """There is no project with this id."""
 
 
 @dataclass(frozen=True)
@@ -47,19 +59,26 @@ def analyze_project(session: Session, project_id: int, force: bool = False) -> A
     """Fit every construct x respondent type of a project and store the results."""
     project = session.get(Project, project_id)
     if project is None:
-        raise LookupError(f"there is no project with id {project_id}")
+        raise ProjectNotFoundError(f"there is no project with id {project_id}")
     answers = queries.project_answers(session, project_id)
     goals = queries.project_goals(session, project_id)
     fingerprint = _fingerprint(answers, goals, project.min_group_size)
     if not force and _is_current(session, project_id, fingerprint):
         return AnalysisRun(project_id, fingerprint, True, 0)
+    for round_id in queries.closed_round_ids(session, project_id):
+        counts.log_over_enrolled_classes(session, round_id, log)
     versions = [int(v) for v in answers["instrument_version"].unique()]
     constructs = queries.instrument_constructs(session, versions)
     planned = queries.round_labels(session, project_id)
     results: dict[tuple[str, str, str], dict[str, Any]] = {}
     directions: dict[tuple[str, str], bool] = {}
     for respondent_type, part in answers.groupby("respondent_type", sort=True):
-        scored, directions_of_type = _scores(part, constructs)
+        try:
+            scored, directions_of_type = _scores(part, constructs)
+        except Exception:
+            log.exception("scoring %s answers of project %s failed", respondent_type, project_id)
+            results.update(_unscored(str(respondent_type), part, constructs))
+            continue
         directions.update({(str(respondent_type), c): d for c, d in directions_of_type.items()})
         for construct, scores in scored.groupby("construct", sort=True):
             key = (str(construct), str(respondent_type))
@@ -119,16 +138,53 @@ def _analyses(
     construct, respondent_type = key
     group = "group" if respondent_type == "pupil" else None
     labels = {"construct": construct, "respondent_type": respondent_type}
+    computations = {
+        "trend": lambda: fit_with_fallback(
+            scores, group=group, min_group_size=min_group_size, **labels
+        ).to_dict(),
+        "descriptives": lambda: describe(
+            scores, group=group, min_group_size=min_group_size, **labels
+        ).to_dict(),
+        "reliability": lambda: _reliability(construct, answers, constructs, min_group_size),
+    }
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
-    try:
-        trend = fit_trend(scores, group=group, min_group_size=min_group_size, **labels)
-        out[(*key, "trend")] = trend.to_dict()
-    except InsufficientDataError as error:
-        out[(*key, "trend")] = {"kind": "trend", "error": str(error), **labels}
-    table = describe(scores, group=group, min_group_size=min_group_size, **labels)
-    out[(*key, "descriptives")] = table.to_dict()
-    out[(*key, "reliability")] = _reliability(construct, answers, constructs, min_group_size)
+    for kind, compute in computations.items():
+        try:
+            out[(*key, kind)] = compute()
+        except Exception:
+            log.exception("%s of %s/%s failed", kind, respondent_type, construct)
+            out[(*key, kind)] = failed_result(kind, construct, respondent_type)
     return out
+
+
+def failed_result(kind: str, construct: str, respondent_type: str) -> dict[str, Any]:
+    """What is stored for a result that raised: the kind, and why there is nothing."""
+    return {
+        "kind": kind,
+        "construct": construct,
+        "respondent_type": respondent_type,
+        "model": "none",
+        "reason_nb": FAILED_REASON,
+        "error": FAILED_REASON,
+    }
+
+
+def _unscored(
+    respondent_type: str,
+    answers: pd.DataFrame,
+    constructs: dict[int, list[queries.ConstructInfo]],
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Failed results for every construct of answers that could not be scored."""
+    names = {
+        info.spec.id
+        for version in answers["instrument_version"].unique()
+        for info in constructs.get(int(version), [])
+    }
+    return {
+        (name, respondent_type, kind): failed_result(kind, name, respondent_type)
+        for name in sorted(names)
+        for kind in ("trend", "descriptives", "reliability")
+    }
 
 
 def _reliability(
@@ -157,11 +213,18 @@ def _goal_results(
         key = (goal.construct, goal.respondent_type)
         spec = queries.goal_spec(goal, directions.get((goal.respondent_type, goal.construct), True))
         trend = results.get((*key, "trend"))
-        if trend is None or "error" in trend:
+        if trend is None or "error" in trend or trend.get("model") == "descriptives":
             reason = "Det finnes ennå ingen trendmodell for dette målet."
+            if trend is not None and trend.get("reason_nb"):
+                reason += " " + trend["reason_nb"]
             status = GoalStatus(spec, "cannot_tell", None, None, None, None, None, reason)
         else:
-            status = track_goal(spec, TrendResult.from_dict(trend), planned)
+            try:
+                status = track_goal(spec, TrendResult.from_dict(trend), planned)
+            except Exception:
+                log.exception("goal %s of %s/%s failed", goal.id, *key)
+                reason = FAILED_REASON
+                status = GoalStatus(spec, "cannot_tell", None, None, None, None, None, reason)
         statuses.setdefault((*key, "goals"), []).append(status.to_dict())
     return {key: {"kind": "goals", "goals": value} for key, value in statuses.items()}
 

@@ -59,6 +59,17 @@ def round_labels(session: Session, project_id: int) -> list[str]:
     )
 
 
+def closed_round_ids(session: Session, project_id: int) -> list[int]:
+    """The project's closed rounds, whose sent responses the analysis reads."""
+    return list(
+        session.scalars(
+            select(Round.id)
+            .where(Round.project_id == project_id, Round.status == "closed")
+            .order_by(Round.opens_at)
+        )
+    )
+
+
 def project_answers(session: Session, project_id: int) -> pd.DataFrame:
     """The tidy answer frame of a project's sent responses in closed rounds; `round` is an
     ordered categorical of every round label of the project."""

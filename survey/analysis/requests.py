@@ -6,6 +6,9 @@ minute, runs the analysis of each project with a request newer than its last
 `analysis.request_done`, and then records that event, dated when it began to read the data, so
 a request made during the run stays pending for the next one. The analysis itself skips
 unchanged data (see operations), so a request on unchanged data costs one fingerprint.
+
+Each request is tried once: a failed run is recorded as done (failed) and as an
+`analysis.failed` event, which the dashboard shows; it is not retried every minute.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from survey import audit
+from survey.analysis import failures
 from survey.db import get_database
 from survey.models import AuditEvent, User, utcnow
 from survey.scheduler import Job
@@ -65,10 +69,12 @@ def run_requested_analyses(app: Flask) -> None:
             try:
                 with database.session_scope() as session:
                     run = analyze_project(session, project_id)
+                    failures.record_success(session, project_id)
                     _done(session, project_id, started, skipped=run.is_skipped, stored=run.stored)
-            except Exception:
+            except Exception as error:
                 log.exception("requested analysis of project %s failed", project_id)
                 with database.session_scope() as session:
+                    failures.record_failure(session, project_id, error)
                     _done(session, project_id, started, failed=True)
 
 

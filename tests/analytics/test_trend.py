@@ -101,9 +101,41 @@ def test_a_round_x_arm_with_too_few_responses_is_suppressed(demo_scores) -> None
     result = fit_trend(demo_scores[~in_round_2 | demo_scores.index.isin(few)])
     assert result.mean("2", "intervention")["suppressed"]
     assert np.isnan(result.mean("2", "intervention")["estimate"])
-    assert not result.mean("2", "comparison")["suppressed"]
+    assert not result.mean("3", "intervention")["suppressed"]
     assert result.did("2")["suppressed"] and np.isnan(result.did("2")["estimate"])
     assert any("skjult" in w for w in result.warnings)
+
+
+def test_no_coefficient_resting_on_a_small_cell_is_stored(demo_scores) -> None:
+    in_round_2 = (demo_scores["round"] == 2) & (demo_scores["arm"] == "intervention")
+    few = demo_scores[in_round_2].head(6).index
+    result = fit_trend(demo_scores[~in_round_2 | demo_scores.index.isin(few)])
+    stored = {row["term"]: row for row in result.to_dict()["coefficients"]}
+    assert stored["round2:treated"]["estimate"] is None  # the DiD of round 2 itself
+    assert stored["round2:treated"]["suppressed"]
+    assert stored["round2"]["estimate"] is None  # the comparison arm's change, hidden beside it
+    assert stored["(Intercept)"]["estimate"] is not None  # round 0 holds no small cell
+    assert stored["round3:treated"]["estimate"] is not None
+
+
+def test_the_intercept_is_hidden_with_a_small_baseline_comparison_arm(demo_scores) -> None:
+    at_baseline = (demo_scores["round"] == 0) & (demo_scores["arm"] == "comparison")
+    few = demo_scores[at_baseline].head(6).index
+    result = fit_trend(demo_scores[~at_baseline | demo_scores.index.isin(few)])
+    hidden = result.coefficients.set_index("term")
+    # every coefficient of treatment coding involves the baseline comparison mean
+    assert hidden["estimate"].isna().all() and hidden["suppressed"].all()
+
+
+def test_a_shown_arm_cannot_reveal_the_hidden_one_by_subtraction(demo_scores) -> None:
+    """The round total is shown in the descriptive table; total x n minus the shown arm's
+    mean x n would give the hidden arm's mean."""
+    in_round_2 = (demo_scores["round"] == 2) & (demo_scores["arm"] == "intervention")
+    few = demo_scores[in_round_2].head(6).index
+    result = fit_trend(demo_scores[~in_round_2 | demo_scores.index.isin(few)])
+    assert result.mean("2", "comparison")["suppressed"]
+    assert np.isnan(result.mean("2", "comparison")["estimate"])
+    assert not result.mean("1", "comparison")["suppressed"]
 
 
 def test_rounds_are_ordered_as_numbers_or_as_an_ordered_category(demo_scores) -> None:

@@ -69,6 +69,23 @@ def test_a_failed_analysis_is_logged_and_not_retried_in_a_loop(
     assert requests.pending_request(session, project.id) is None
 
 
+def test_a_failed_request_is_recorded_for_the_dashboard(app, session, lead, monkeypatch) -> None:
+    from survey.analysis.failures import current_failure
+
+    project, user = lead
+
+    def broken(session, project_id, force=False):
+        raise ValueError("fewer responses than fixed effects")
+
+    monkeypatch.setattr("survey.analysis.operations.analyze_project", broken)
+    requests.request_recompute(session, project.id, user)
+    requests.run_requested_analyses(app)
+    requests.run_requested_analyses(app)  # a minute later: nothing to retry
+    failure = current_failure(session, project.id)
+    assert failure.what == "ValueError: fewer responses than fixed effects"
+    assert failure.attempts == 1
+
+
 def test_a_request_made_while_the_job_runs_waits_for_the_next_run(
     app, session, lead, monkeypatch
 ) -> None:

@@ -98,3 +98,17 @@ def test_over_enrolled_classes_are_logged_for_the_analysis(session, open_round, 
     (found,) = over_enrolled_classes(session, open_round.id)
     assert (found.group_id, found.responses, found.enrolled) == (group.id, 3, 2)
     assert "3 sent pupil responses for 2 enrolled" in caplog.text
+
+
+def test_the_analysis_of_a_closed_round_warns_of_an_over_enrolled_class(
+    session, open_round, group, caplog
+) -> None:
+    from survey.analysis.operations import analyze_project
+
+    group.enrolled = 2
+    _pupil_answers(session, open_round, group, 3)
+    open_round.status = "closed"
+    session.flush()
+    with caplog.at_level(logging.WARNING, logger="survey.analysis.operations"):
+        analyze_project(session, open_round.project_id)
+    assert any("3 sent pupil responses for 2 enrolled" in r.getMessage() for r in caplog.records)

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 from analytics.simulation import simulate_demo
 from analytics.simulation_design import ConstructSpec
 from analytics.trend import fit_trend
+from survey.analysis.failures import current_failure
 from survey.cli import main
 from survey.db import make_engine
 from survey.demo.loader import load_demo
+from survey.models import Project
 from tests.analytics.conftest import scored
 from tests.conftest import TEST_SECRET_KEY
 from tests.survey.analysis.conftest import NOW, SMALL
@@ -115,5 +117,41 @@ def test_analyze_project_fits_and_stores(tmp_path, monkeypatch) -> None:
     result = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "results stored" in result.output and "pupil   konflikt" in result.output
+    assert "[full]" in result.output  # each trend line names its model
     again = runner.invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
     assert "unchanged" in again.output
+
+
+@pytest.fixture
+def empty_database(tmp_path, monkeypatch):
+    """A migrated SQLite file with one project and no answers, as the commands see it."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRIVSEL_DATABASE_URL", url)
+    monkeypatch.setenv("TRIVSEL_SECRET_KEY", "cli-test-secret-key-long-enough-to-be-real")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["db", "upgrade"], catch_exceptions=False).exit_code == 0
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        session.add(Project(name="Første runde", delete_after_on=NOW.date().replace(year=2030)))
+    yield engine
+    engine.dispose()
+
+
+def test_a_failed_analysis_prints_one_line_and_exits_non_zero(empty_database, monkeypatch) -> None:
+    def broken(session, project_id, force=False):
+        raise ValueError("fewer responses than fixed effects")
+
+    monkeypatch.setattr("survey.analysis.operations.analyze_project", broken)
+    result = CliRunner().invoke(main, ["analyze", "--project", "1"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the analysis of project 1 failed: ValueError: fewer responses than fixed effects"
+    ]
+    with Session(empty_database) as session:
+        assert "fewer responses" in current_failure(session, 1).what
+
+
+def test_an_unknown_project_is_one_line_too(empty_database) -> None:
+    result = CliRunner().invoke(main, ["analyze", "--project", "99"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: there is no project with id 99"

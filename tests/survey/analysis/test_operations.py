@@ -92,3 +92,29 @@ def test_stored_tables_are_suppressed(session, project) -> None:
     ).one()
     shown = [r for r in row.result["table"] if not r["suppressed"]]
     assert all(r["n"] >= project.min_group_size for r in shown)
+
+
+def test_a_construct_that_raises_is_stored_with_a_reason_and_the_others_go_on(
+    session, project, monkeypatch
+) -> None:
+    from survey.analysis import operations
+
+    fit = operations.fit_with_fallback
+
+    def broken_for_konflikt(scores, **kwargs):
+        if kwargs["construct"] == "konflikt" and kwargs["respondent_type"] == "pupil":
+            raise ValueError("fewer responses than fixed effects")
+        return fit(scores, **kwargs)
+
+    monkeypatch.setattr(operations, "fit_with_fallback", broken_for_konflikt)
+    analyze_project(session, project.id)
+    stored = {
+        (r.respondent_type, r.construct, r.kind): r.result
+        for r in stored_results(session, project.id)
+    }
+    broken = stored[("pupil", "konflikt", "trend")]
+    assert broken["reason_nb"] == operations.FAILED_REASON and "error" in broken
+    assert stored[("pupil", "konflikt", "descriptives")]["table"]
+    assert stored[("pupil", "trivsel", "trend")]["model"] == "full"
+    goal = stored[("pupil", "konflikt", "goals")]["goals"][0]
+    assert goal["status"] == "cannot_tell"
