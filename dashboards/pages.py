@@ -27,9 +27,8 @@ def common_context(session: Session, project: Project, filters: Filters) -> dict
     labels = {r.id: r.label for r in rounds}
     from survey.analysis.failures import current_failure
     from survey.analysis.requests import pending_request
+    from survey.rounds.counts import closed_rounds_have_answers
 
-    closed = {r.id for r in rounds if r.status == "closed"}
-    answered = queries.response_counts(session, project.id)
     return {
         "project": project,
         "filters": filters,
@@ -40,7 +39,7 @@ def common_context(session: Session, project: Project, filters: Filters) -> dict
         "requested_at": pending_request(session, project.id),
         #: the run of failed analyses since the last success: shown with what and when
         "analysis_failure": current_failure(session, project.id),
-        "has_closed_answers": any(n for (round_id, _), n in answered.items() if round_id in closed),
+        "has_closed_answers": closed_rounds_have_answers(session, project.id),
     }
 
 

@@ -223,6 +223,22 @@ class OverEnrolled:
     responses: int
 
 
+def closed_rounds_have_answers(session: Session, project_id: int) -> bool:
+    """Whether any closed round of the project has a sent response: participation, so the
+    dashboard can tell "not computed yet" from "nothing to compute"."""
+    found = session.scalar(
+        select(Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .where(
+            Round.project_id == project_id,
+            Round.status == "closed",
+            Response.status == "complete",
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def over_enrolled_classes(session: Session, round_id: int) -> list[OverEnrolled]:
     """The round's classes with more sent pupil responses than enrolled pupils.
 
