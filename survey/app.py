@@ -38,10 +38,6 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
         return {"current_user": current_user()}
 
-    if app.config["RUN_SCHEDULER"]:
-        from survey.scheduler import start_background_scheduler
-
-        start_background_scheduler(app)
     return app
 
 

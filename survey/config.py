@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SECRET_KEY = "dev-not-secret"  # noqa: S105 (the known default that production refuses)
 
@@ -15,7 +18,6 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     "DATABASE_URL": None,  # None: a SQLite file under the instance folder
     "DATABASE_ECHO": False,
-    "RUN_SCHEDULER": False,
     "TESTING": False,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -32,6 +34,13 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_STARTTLS": True,
     "MAIL_FROM": "trivsel@localhost",
     "REMINDER_DAYS_BEFORE_CLOSE": 3,
+}
+
+
+#: Settings that no longer do anything, and why; set, they are ignored with a warning.
+RETIRED = {
+    "RUN_SCHEDULER": "the jobs run in `trivsel worker` only (which `trivsel serve` starts), "
+    "so that exactly one scheduler runs",
 }
 
 
@@ -60,6 +69,9 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         key = name.removeprefix("TRIVSEL_")
         if key == "DEMO_PASSWORD":
             continue  # read by the demo loader, not the app
+        if key in RETIRED:
+            log.warning("%s is ignored: %s", name, RETIRED[key])
+            continue
         if key not in DEFAULTS:
             raise ConfigError(
                 f"Unknown setting {name}. Known: TRIVSEL_{', TRIVSEL_'.join(DEFAULTS)}"

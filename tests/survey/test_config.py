@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from survey.app import create_app
 from survey.config import DEFAULT_SECRET_KEY, ConfigError, build_config
+from survey.db import get_database
 
 
 def test_environment_variables_override_defaults(tmp_path) -> None:
@@ -19,8 +22,14 @@ def test_overrides_win_over_the_environment(tmp_path) -> None:
 
 
 def test_boolean_settings_are_parsed_from_text(tmp_path) -> None:
-    assert build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "yes"})["RUN_SCHEDULER"]
-    assert not build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "0"})["RUN_SCHEDULER"]
+    assert build_config(None, str(tmp_path), {"TRIVSEL_DATABASE_ECHO": "yes"})["DATABASE_ECHO"]
+    assert not build_config(None, str(tmp_path), {"TRIVSEL_DATABASE_ECHO": "0"})["DATABASE_ECHO"]
+
+
+def test_the_retired_run_scheduler_setting_is_ignored_with_a_warning(tmp_path, caplog) -> None:
+    config = build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "true"})
+    assert "RUN_SCHEDULER" not in config
+    assert "TRIVSEL_RUN_SCHEDULER is ignored" in caplog.text
 
 
 def test_an_unknown_environment_variable_is_refused(tmp_path) -> None:
@@ -53,3 +62,11 @@ def test_production_with_a_real_secret_uses_secure_cookies(tmp_path) -> None:
 def test_test_and_benchmark_variables_are_not_settings(tmp_path) -> None:
     environ = {"TRIVSEL_TEST_DATABASE_URL": "x", "TRIVSEL_BENCH_POSTGRES": "y"}
     assert build_config(None, str(tmp_path), environ)["LOG_LEVEL"] == "INFO"
+
+
+def test_no_app_runs_the_jobs_whatever_the_environment_says(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TRIVSEL_RUN_SCHEDULER", "true")
+    before = set(threading.enumerate())
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"}, str(tmp_path))
+    get_database(app).engine.dispose()
+    assert [thread.name for thread in set(threading.enumerate()) - before] == []
