@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from survey import db, errors, i18n, ratelimit, security, wellformed
+from survey import assets, db, errors, i18n, ratelimit, security, wellformed
 from survey.config import build_config
 
 
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     ratelimit.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)  # after the API, so one error shape wins everywhere
+    assets.init_app(app)  # after the blueprints, whose static folders and routes it serves
 
     @app.context_processor
     def user_context() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy.orm import configure_mappers
 from werkzeug.serving import WSGIRequestHandler
 
+from survey import assets
 from survey.db import get_database
 from survey.processes import leave_at_once
 
@@ -40,6 +41,7 @@ def serve(app: Flask, host: str, port: int, workers: int) -> None:
     # Workers fork from this process: configure the mappers once, here, not in each worker's
     # first requests, where threads raced to do it (RecursionError in a login).
     configure_mappers()
+    assets.prepare(app)  # compress the static files once, not in every worker
     if not sys.platform.startswith("linux"):
         app.run(host=host, port=port, request_handler=AnonymousRequestHandler)
         return
