@@ -3,7 +3,8 @@
 The drill starts `trivsel serve` on a fresh copy of a small demo (so the start-up analysis
 runs and writes while users log in), sends 20 logins and page loads at once, and stops it. It
 runs once in `make test`, and 10 times in a row in CI (`CI` set) or with
-TRIVSEL_TEST_SERVE_STARTS=N. Every request has a timeout, so a hung worker fails the test.
+TRIVSEL_TEST_SERVE_STARTS=N; so do the drills that kill serve and its worker. Every request
+has a timeout, so a hung worker fails the test.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="serve runs gunicorn on Linux only"
 )
 
-STARTS = int(os.environ.get("TRIVSEL_TEST_SERVE_STARTS") or (10 if os.environ.get("CI") else 1))
+IN_CI = bool(os.environ.get("CI") or os.environ.get("TRIVSEL_TEST_SERVE_STARTS"))
+STARTS = int(os.environ.get("TRIVSEL_TEST_SERVE_STARTS") or (10 if IN_CI else 1))
+#: Each start costs seconds; `make test` keeps to one, CI runs every drill.
+ci_only = pytest.mark.skipif(not IN_CI, reason="a CI drill (CI or TRIVSEL_TEST_SERVE_STARTS)")
 VISITORS = 20
 SMALL_DEMO = DemoDesign(schools_per_arm=1, rounds=DEMO_ROUNDS[:2], pupils_per_class=12)
 
@@ -113,6 +117,7 @@ def test_serve_answers_twenty_logins_at_once_start_after_start(small_demo, tmp_p
     print_timings(timings)
 
 
+@ci_only
 def test_the_web_server_and_the_worker_end_when_serve_is_killed(small_demo, tmp_path) -> None:
     served = Served(small_demo, tmp_path / "killed")
     wait_until_up(served.base, served.process)
@@ -123,6 +128,7 @@ def test_the_web_server_and_the_worker_end_when_serve_is_killed(small_demo, tmp_
     assert alive == []
 
 
+@ci_only
 def test_serve_stops_the_web_server_when_its_worker_dies(small_demo, tmp_path) -> None:
     served = Served(small_demo, tmp_path / "worker-died")
     wait_until_up(served.base, served.process)
