@@ -73,8 +73,8 @@ class Served:
         command = [sys.executable, "-m", "survey.cli", "serve", "--port", str(self.port)]
         self.log = folder / "serve.log"
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
+            self.process = subprocess.Popen(  # the starts share instance/ and its static copies
+                command, cwd=demo.parent, env=env, stdout=log, stderr=subprocess.STDOUT
             )
         self.tree = psutil.Process(self.process.pid)
 
