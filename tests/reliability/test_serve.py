@@ -92,6 +92,13 @@ class Served:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def wait_for(self, line: str, timeout: float = 120.0) -> None:
+        """Until the processes' output holds `line` (the worker may start after the web)."""
+        deadline = time.monotonic() + timeout
+        while line not in self.output():
+            assert time.monotonic() < deadline, f"no {line!r} in {timeout:.0f} s"
+            time.sleep(0.2)
+
 
 def test_serve_answers_twenty_logins_at_once_start_after_start(small_demo, tmp_path) -> None:
     timings = []
@@ -105,6 +112,7 @@ def test_serve_answers_twenty_logins_at_once_start_after_start(small_demo, tmp_p
         assert [r for r in results if r.failure] == [], served.output()
         assert sorted(served.children()) == ["web", "worker"]
         # One scheduler in the whole tree, the worker's, though TRIVSEL_RUN_SCHEDULER says yes.
+        served.wait_for("worker started with")
         assert served.output().count("worker started with") == 1
         assert served.output().count("scheduled analysis.recompute_models ") == 1
         processes = served.everything()
