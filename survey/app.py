@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey import db, errors, i18n, ratelimit, security, wellformed
+from survey import assets, db, errors, i18n, ratelimit, security, wellformed
 from survey.config import build_config
 
 
@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     ratelimit.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)  # after the API, so one error shape wins everywhere
+    assets.init_app(app)  # after the blueprints, whose static folders and routes it serves
 
     @app.context_processor
     def user_context() -> dict[str, Any]:
@@ -40,10 +41,6 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
         return {"current_user": current_user()}
 
-    if app.config["RUN_SCHEDULER"]:
-        from survey.scheduler import start_background_scheduler
-
-        start_background_scheduler(app)
     return app
 
 

@@ -66,23 +66,36 @@ def demo(if_empty: bool, seed: int | None) -> None:
     click.echo(f"Admin login: {DEMO_ADMIN_EMAIL} / {demo_password()}")
 
 
-@main.command(help="Serve the app (gunicorn on Linux), with the scheduled jobs in-process.")
+@main.command(help="Serve the app (gunicorn on Linux), and run the jobs in a worker beside it.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--workers", default=2, show_default=True)
-@click.option("--no-jobs", is_flag=True, help="Do not run the scheduled jobs in this process.")
-def serve(host: str, port: int, workers: int, no_jobs: bool) -> None:
+@click.option("--no-jobs", is_flag=True, help="Serve only; run the jobs with `trivsel worker`.")
+@click.option("--parent-pid", type=int, hidden=True, help="End when this process ends.")
+def serve(host: str, port: int, workers: int, no_jobs: bool, parent_pid: int | None) -> None:
+    from survey.processes import exit_with_parent, serve_with_worker
     from survey.server import serve as run_server
 
-    click.echo(f"Serving Trivsel on http://{host}:{port}")
-    run_server(_app(), host=host, port=port, workers=workers, run_jobs=not no_jobs)
+    if not no_jobs:
+        click.echo(f"Serving Trivsel on http://{host}:{port}, with a worker process for the jobs")
+        sys.exit(serve_with_worker(host, port, workers))
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
+    else:
+        click.echo(f"Serving Trivsel on http://{host}:{port}, without jobs")
+    run_server(_app(), host=host, port=port, workers=workers)
 
 
-@main.command(help="Run the scheduled jobs (rounds, retention) until stopped.")
-def worker() -> None:
+@main.command(help="Run the clock and the scheduled jobs until stopped (the only job runner).")
+@click.option("--parent-pid", type=int, hidden=True, help="End when this process ends.")
+def worker(parent_pid: int | None) -> None:
+    from survey.processes import exit_with_parent, leave_at_once
     from survey.scheduler import run_blocking_scheduler
 
+    if parent_pid is not None:
+        exit_with_parent(parent_pid)
     run_blocking_scheduler(_app())
+    leave_at_once()  # without waiting for a job still running: each is idempotent
 
 
 @main.command("create-user", help="Create a staff user.")

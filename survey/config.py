@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SECRET_KEY = "dev-not-secret"  # noqa: S105 (the known default that production refuses)
 
@@ -16,7 +19,6 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     "DATABASE_URL": None,  # None: a SQLite file under the instance folder
     "DATABASE_ECHO": False,
-    "RUN_SCHEDULER": False,
     "TESTING": False,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -47,6 +49,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Settings that no longer do anything, and why; set, they are ignored with a warning.
+RETIRED = {
+    "RUN_SCHEDULER": "the jobs run in `trivsel worker` only (which `trivsel serve` starts), "
+    "so that exactly one scheduler runs",
+}
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says why."""
 
@@ -72,6 +81,9 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         key = name.removeprefix("TRIVSEL_")
         if key == "DEMO_PASSWORD":
             continue  # read by the demo loader, not the app
+        if key in RETIRED:
+            log.warning("%s is ignored: %s", name, RETIRED[key])
+            continue
         if key not in DEFAULTS:
             raise ConfigError(
                 f"Unknown setting {name}. Known: TRIVSEL_{', TRIVSEL_'.join(DEFAULTS)}"

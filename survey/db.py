@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "trivsel.db"
 #: Seconds a client is asked to wait before it tries again while the database is out of reach.
 RETRY_AFTER_SECONDS = 5
+#: Seconds a SQLite connection waits for another's write to finish before it gives up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
 #: The largest id a primary key holds (PostgreSQL `integer`).
 MAX_ROW_ID = 2**31 - 1
 
@@ -46,7 +48,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(
+            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+        )
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -55,23 +59,56 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL mode, enforced foreign keys, and real transactions (savepoints work)."""
+    """WAL mode, enforced foreign keys, and transactions that wait for SQLite's write lock.
+
+    A transaction that reads and then writes fails at once with "database is locked" when
+    another connection wrote in between: SQLite cannot move its read snapshot forward, and
+    does not wait (busy_timeout) in that case. So no transaction here starts by reading: the
+    reads before a transaction's first write each see the newest committed data (as under
+    PostgreSQL's READ COMMITTED), and the first write (or savepoint) begins the transaction
+    with BEGIN IMMEDIATE, which waits its turn for the write lock. From there to the commit,
+    the transaction is serialised: keep that span short, as jobs do by writing at their end.
+    """
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+        dbapi_connection.isolation_level = None  # no implicit BEGIN: the hook below emits it
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         # Deleted rows (a purged draft, a released pool entry) are overwritten, not left in
         # free pages where a copy of the file would still hold them.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+    @event.listens_for(engine, "before_cursor_execute")
+    def begin_at_first_write(
+        _connection: Any,
+        cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        if not cursor.connection.in_transaction and _writes(statement, context):
+            cursor.connection.execute("BEGIN IMMEDIATE")
+
+
+#: Statements that only read, and PRAGMAs (some of which must run outside a transaction).
+_READING_VERBS = frozenset({"SELECT", "PRAGMA", "EXPLAIN"})
+
+
+def _writes(statement: str, context: Any) -> bool:
+    """Whether a statement needs the write lock: anything but a read, and a savepoint too."""
+    words = statement.split(maxsplit=1)
+    verb = words[0].upper() if words else ""
+    if verb == "WITH":  # a common table expression ahead of a SELECT or of a write
+        compiled = getattr(context, "compiled", None)
+        if compiled is None or getattr(compiled, "isplaintext", True):
+            return True
+        return bool(context.isinsert or context.isupdate or context.isdelete)
+    return verb not in _READING_VERBS
 
 
 class Database:

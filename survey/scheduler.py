@@ -1,16 +1,22 @@
-"""APScheduler set-up. Each feature declares its jobs in its own `tasks.py` as `JOBS`."""
+"""APScheduler set-up. Each feature declares its jobs in its own `tasks.py` as `JOBS`.
+
+The jobs run in one process only, `trivsel worker` (which `trivsel serve` starts beside the
+web server): never in a web process, whatever the configuration says.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +59,17 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
         log.info("scheduled %s (%s %s)", job.id, job.trigger, job.schedule)
 
 
-def start_background_scheduler(app: Flask) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone="Europe/Oslo")
-    add_jobs(scheduler, app)
-    scheduler.start()
-    return scheduler
-
-
 def run_blocking_scheduler(app: Flask) -> None:
+    """The worker: the clock and the jobs, in this process only, until SIGTERM or SIGINT."""
+    configure_mappers()  # before the job threads start, so no two of them race to do it
     scheduler = BlockingScheduler(timezone="Europe/Oslo")
     add_jobs(scheduler, app)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker stopping (signal %s)", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     log.info("worker started with %d jobs", len(all_jobs()))
     scheduler.start()

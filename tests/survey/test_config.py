@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from survey.app import create_app
 from survey.cli import main
 from survey.config import DEFAULT_SECRET_KEY, ConfigError, build_config
+from survey.db import get_database
 
 PRODUCTION = {
     "ENV": "production",
@@ -29,8 +31,14 @@ def test_overrides_win_over_the_environment(tmp_path) -> None:
 
 
 def test_boolean_settings_are_parsed_from_text(tmp_path) -> None:
-    assert build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "yes"})["RUN_SCHEDULER"]
-    assert not build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "0"})["RUN_SCHEDULER"]
+    assert build_config(None, str(tmp_path), {"TRIVSEL_DATABASE_ECHO": "yes"})["DATABASE_ECHO"]
+    assert not build_config(None, str(tmp_path), {"TRIVSEL_DATABASE_ECHO": "0"})["DATABASE_ECHO"]
+
+
+def test_the_retired_run_scheduler_setting_is_ignored_with_a_warning(tmp_path, caplog) -> None:
+    config = build_config(None, str(tmp_path), {"TRIVSEL_RUN_SCHEDULER": "true"})
+    assert "RUN_SCHEDULER" not in config
+    assert "TRIVSEL_RUN_SCHEDULER is ignored" in caplog.text
 
 
 def test_an_unknown_environment_variable_is_refused(tmp_path) -> None:
@@ -94,3 +102,11 @@ def test_production_tells_browsers_to_use_https_only(tmp_path) -> None:
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     development = create_app({"SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
     assert "Strict-Transport-Security" not in development.test_client().get("/").headers
+
+
+def test_no_app_runs_the_jobs_whatever_the_environment_says(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TRIVSEL_RUN_SCHEDULER", "true")
+    before = set(threading.enumerate())
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"}, str(tmp_path))
+    get_database(app).engine.dispose()
+    assert [thread.name for thread in set(threading.enumerate()) - before] == []

@@ -1,8 +1,11 @@
-"""A4 letters with fpdf2: the system's Noto fonts, HarfBuzz shaping, right-to-left where needed.
+"""A4 letters with fpdf2: Noto fonts shipped in `fonts/`, HarfBuzz shaping, right-to-left.
 
 Arabic is set in Noto Naskh Arabic and Urdu in Noto Nastaliq Urdu (the script Urdu readers
 expect), Tigrinya in Noto Sans Ethiopic, everything else in Noto Sans. Links are set in a
 monospaced font, left to right, in every language, so `l`, `1` and `I` can be told apart.
+
+The fonts ship inside the package (SIL Open Font License, `fonts/OFL.txt`): no font on PyPI
+sets Urdu in Nastaliq, and a letter must not depend on what the server's system installed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from fpdf import FPDF
 #: fontTools reports every font subset at INFO; one letter is not worth a hundred log lines.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/truetype/dejavu"))
+FONTS = Path(__file__).parent / "fonts"
 #: Letters carry a fixed creation date, so the same letters give the same file.
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 MARGIN = 20.0
@@ -48,11 +51,7 @@ LATIN_SPACE = re.compile(r"(?<=[0-9A-Za-zÀ-ɏ]) (?=[0-9A-Za-zÀ-ɏ])")
 
 
 def font_file(name: str) -> Path:
-    for directory in FONT_DIRS:
-        path = directory / f"{name}.ttf"
-        if path.exists():
-            return path
-    raise FileNotFoundError(f"font {name}.ttf not found in {', '.join(map(str, FONT_DIRS))}")
+    return FONTS / f"{name}.ttf"
 
 
 def qr_png(url: str) -> io.BytesIO:
@@ -78,10 +77,7 @@ class LetterPdf(FPDF):
         for style, suffix in (("", "Regular"), ("B", "Bold")):
             self.add_font("body", style, font_file(f"{self.script.font}-{suffix}"))
             self.add_font("latin", style, font_file(f"NotoSans-{suffix}"))
-        try:
-            self.add_font("mono", "", font_file("DejaVuSansMono"))
-        except FileNotFoundError:
-            self.add_font("mono", "", font_file("NotoSans-Regular"))
+        self.add_font("mono", "", font_file("NotoSansMono-Regular"))
         self.set_fallback_fonts(["latin"], exact_match=False)
         self._broken: dict[tuple[object, ...], list[str]] = {}
 
