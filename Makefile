@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Test processes (pytest-xdist): auto is one per core; 0 runs the suite in this process.
+# Each test module runs whole on one worker, so its module-scoped fixtures are built once.
 TEST_WORKERS ?= auto
 
 .PHONY: run test lint format bench setup clean translations
@@ -27,7 +28,7 @@ run: setup
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: pytest caches its rewritten
 # test modules (and the plugins' packages) there, which every worker would redo otherwise.
 test: setup
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -107,6 +107,31 @@ def connection(engine: Engine) -> Iterator[Connection]:
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def module_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that spans one test module, rolled back after it.
+
+    For rows that cost seconds to write and that a module's tests only read: write them once
+    on this connection (commit a session with join_transaction_mode="create_savepoint"), and
+    override `connection` in that module with `yield from in_savepoint(...)`. `make test`
+    hands each module whole to one xdist worker (--dist loadfile), so they are written once.
+    """
+    connection = engine.connect()
+    transaction = connection.begin()
+    yield connection
+    transaction.rollback()
+    connection.close()
+
+
+def in_savepoint(connection: Connection) -> Iterator[Connection]:
+    """`connection` inside a savepoint that is rolled back after the test, so that what one
+    test writes over the module's shared rows is gone before the next."""
+    savepoint = connection.begin_nested()
+    yield connection
+    if savepoint.is_active:
+        savepoint.rollback()
+
+
 def _session_factory(connection: Connection) -> sessionmaker[Session]:
     return sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
