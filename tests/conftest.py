@@ -113,8 +113,9 @@ def module_connection(engine: Engine) -> Iterator[Connection]:
 
     For rows that cost seconds to write and that a module's tests only read: write them once
     on this connection (commit a session with join_transaction_mode="create_savepoint"), and
-    override `connection` in that module with `yield from in_savepoint(...)`. `make test`
-    hands each module whole to one xdist worker (--dist loadfile), so they are written once.
+    override `connection` in that module with `yield from in_savepoint(...)`. Under xdist a
+    module's tests mostly run on one worker (--dist worksteal), so they are written once or
+    twice.
     """
     connection = engine.connect()
     transaction = connection.begin()
