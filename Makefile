@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes (pytest-xdist): auto is one per core; 0 runs the suite in this process.
+# worksteal gives each worker a run of whole modules in a row (so module fixtures are mostly
+# built once) and lets an idle worker take tests over from a busy one, so neither waits long.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format bench setup clean translations
 
@@ -22,8 +26,10 @@ run: setup
 	$(BIN)/trivsel codes
 	$(BIN)/trivsel serve --host $(HOST) --port $(PORT)
 
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: pytest caches its rewritten
+# test modules (and the plugins' packages) there, which every worker would redo otherwise.
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,15 +1,23 @@
 """Shared fixtures. Every database test runs on SQLite, and on PostgreSQL when
-TRIVSEL_TEST_DATABASE_URL names a test database (CI sets it; see .ci/run)."""
+TRIVSEL_TEST_DATABASE_URL names a test database (CI sets it; see .ci/run).
+
+Under pytest-xdist (`make test` runs `-n auto`) each worker has databases of its own: SQLite
+files under the worker's own temp folder, and on PostgreSQL a database named after the given
+one plus the worker's id (trivsel_test_gw0, ...), created on the same server if missing.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
@@ -22,17 +30,50 @@ pytest_plugins = ["tests.factories"]
 POSTGRES_URL = os.environ.get("TRIVSEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-hmac"
+CHROMIUM = os.environ.get("TRIVSEL_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM}"
+    return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Checked here, in the process that starts the run, so that under xdist it stops the run
+    # with this message rather than crashing a worker during collection.
     if os.environ.get("TRIVSEL_TEST_REQUIRE_POSTGRES") and not POSTGRES_URL:
         raise pytest.UsageError(
             "TRIVSEL_TEST_REQUIRE_POSTGRES is set but TRIVSEL_TEST_DATABASE_URL is not"
         )
+    if os.environ.get("TRIVSEL_TEST_REQUIRE_BROWSER") and (missing := browser_missing()):
+        raise pytest.UsageError(f"browser tests are required but {missing}")
 
 
 def pytest_report_header() -> str:
     return f"trivsel database backends: {', '.join(BACKENDS)}"
+
+
+def worker_database_url(url: str, worker: str | None) -> str:
+    """The PostgreSQL database of one xdist worker (created if missing); `url` itself alone."""
+    if not worker:
+        return url
+    own = make_url(url)
+    name = f"{own.database}_{worker}"
+    server = make_engine(own.set(database="postgres").render_as_string(hide_password=False))
+    with server.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return own.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -40,7 +81,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'trivsel.db'}"
     assert POSTGRES_URL is not None
-    return POSTGRES_URL
+    return worker_database_url(POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +105,32 @@ def connection(engine: Engine) -> Iterator[Connection]:
     yield connection
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def module_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that spans one test module, rolled back after it.
+
+    For rows that cost seconds to write and that a module's tests only read: write them once
+    on this connection (commit a session with join_transaction_mode="create_savepoint"), and
+    override `connection` in that module with `yield from in_savepoint(...)`. Under xdist a
+    module's tests mostly run on one worker (--dist worksteal), so they are written once or
+    twice.
+    """
+    connection = engine.connect()
+    transaction = connection.begin()
+    yield connection
+    transaction.rollback()
+    connection.close()
+
+
+def in_savepoint(connection: Connection) -> Iterator[Connection]:
+    """`connection` inside a savepoint that is rolled back after the test, so that what one
+    test writes over the module's shared rows is gone before the next."""
+    savepoint = connection.begin_nested()
+    yield connection
+    if savepoint.is_active:
+        savepoint.rollback()
 
 
 def _session_factory(connection: Connection) -> sessionmaker[Session]:

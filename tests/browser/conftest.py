@@ -7,8 +7,6 @@ Chromium they are skipped, unless TRIVSEL_TEST_REQUIRE_BROWSER is set (CI), then
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -24,9 +22,8 @@ from werkzeug.serving import make_server
 from survey.app import create_app
 from survey.db import get_database
 from survey.migrate import upgrade
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import CHROMIUM, TEST_SECRET_KEY, browser_missing
 
-CHROMIUM = os.environ.get("TRIVSEL_TEST_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 #: An iPad in portrait, the shared school tablet.
@@ -48,22 +45,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _browser_missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed"
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM}"
-    return None
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    missing = _browser_missing()
+    missing = browser_missing()
     if missing is None:
         return
-    if os.environ.get("TRIVSEL_TEST_REQUIRE_BROWSER"):
-        raise pytest.UsageError(f"browser tests are required but {missing}")
+    # With TRIVSEL_TEST_REQUIRE_BROWSER set, tests/conftest.py has already stopped the run.
     skip = pytest.mark.skip(reason=f"browser tests need Chromium: {missing}")
     for item in items:
         if "tests/browser" in str(item.path):

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
 
 from analytics.simulation import scale_scores
 from analytics.simulation_design import true_effect
 from instruments import bundled_instrument
 from survey.demo.loader import DemoExistsError, construct_specs, load_demo
 from survey.models import AccessCode, Answer, Goal, Group, Response, Round, School
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, in_savepoint
 
 NOW = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_connection: Connection) -> Connection:
+    """The demo, loaded once for this module (5 s of CPU); its tests only read it."""
+    with Session(bind=module_connection, join_transaction_mode="create_savepoint") as session:
+        load_demo(session, TEST_SECRET_KEY, now=NOW)
+        session.commit()
+    return module_connection
+
+
+@pytest.fixture
+def connection(demo_loaded: Connection) -> Iterator[Connection]:
+    yield from in_savepoint(demo_loaded)
+
+
 @pytest.fixture
 def demo(session):
-    load_demo(session, TEST_SECRET_KEY, now=NOW)
     return session
 
 

@@ -11,15 +11,18 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from analytics.trend import TrendResult, fit_trend
 from survey.analysis.operations import analyze_project
 from survey.demo.loader import load_demo
 from survey.models import ModelResult, Project
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, in_savepoint
 from tests.survey.exports.conftest import unzip
 
 NOW = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
@@ -27,9 +30,22 @@ SCORE = "e_score_konflikt"
 TERM = "round4:treated"  #: the difference in change from round 1 to round 4 between the arms
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_connection: Connection) -> Connection:
+    """The demo, loaded once for this module (5 s of CPU, 15 s on PostgreSQL)."""
+    with Session(bind=module_connection, join_transaction_mode="create_savepoint") as session:
+        load_demo(session, TEST_SECRET_KEY, now=NOW)
+        session.commit()
+    return module_connection
+
+
+@pytest.fixture
+def connection(demo_loaded: Connection) -> Iterator[Connection]:
+    yield from in_savepoint(demo_loaded)
+
+
 @pytest.fixture
 def demo_package(session, export, tmp_path):
-    load_demo(session, TEST_SECRET_KEY, now=NOW)
     project = session.query(Project).one()
     for round_ in project.rounds:  # the demo's last round is open; an export holds closed ones
         round_.status = "closed"
