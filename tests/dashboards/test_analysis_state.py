@@ -76,3 +76,15 @@ def test_too_few_answers_read_differently_from_a_failure(
     log_in(p.users["lead"])
     text = client.get(_url(p, "?construct=konflikt")).text
     assert reason in text and "Beregningen feilet" not in text
+
+
+def test_an_open_round_is_named_with_where_its_participation_is_shown(
+    client, log_in, session, dashboard_project
+) -> None:
+    p = dashboard_project
+    log_in(p.users["lead"])
+    assert " er åpen. Tallene for den kommer" not in client.get(_url(p)).text
+    p.rounds[-1].status = "open"
+    session.flush()
+    text = client.get(_url(p)).text
+    assert f"{p.rounds[-1].label} er åpen. Tallene for den kommer når runden er avsluttet" in text
