@@ -4,7 +4,7 @@ How partial answers are kept without anyone but the respondent reading them
 ---------------------------------------------------------------------------
 Until a link is submitted, its answers live in a `LinkDraft` row per device, sealed (AES-GCM)
 with a key derived from a random device key that only the respondent's browser holds, in an
-HttpOnly, SameSite=Strict cookie scoped to the link's own path (`sealing.py`). Whoever holds
+HttpOnly, SameSite=Lax cookie scoped to the link's own path (`sealing.py`). Whoever holds
 only the link, the database or a backup sees ciphertext; another device starts afresh. Nothing
 is written to `response` or `answer` while the respondent is still answering, and drafts of a
 round are deleted when the round closes.

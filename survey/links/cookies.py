@@ -1,7 +1,9 @@
 """The two cookies of the link flow, both HttpOnly and sent back only to their own link's pages.
 
-- The device key (SameSite=Strict): the key the device's draft is sealed with
-  (`survey.links.sealing`). Without it a page shows no saved answers.
+- The device key (SameSite=Lax): the key the device's draft is sealed with
+  (`survey.links.sealing`). Without it a page shows no saved answers. Lax, not Strict, so that
+  a parent who comes back through the SMS or e-mail link finds their answers on the first page;
+  a cross-site POST still goes without it, and a GET changes nothing.
 - The sent mark (SameSite=Lax, so a link opened from an e-mail later still carries it): this
   browser sent the link's answers, so it is thanked rather than told the link is used.
 """
@@ -42,7 +44,7 @@ def keep_device_key(response: Response, token: str, key: str, until: dt.datetime
             path=_path(token),
             expires=until,
             httponly=True,
-            samesite="Strict",
+            samesite="Lax",
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
@@ -51,7 +53,7 @@ def keep_device_key(response: Response, token: str, key: str, until: dt.datetime
 def mark_sent(response: Response, token: str, mark: str) -> Response:
     """The answers are sent: forget the device key, remember that this browser sent them."""
     path = _path(token)
-    response.delete_cookie(DEVICE_COOKIE, path=path, httponly=True, samesite="Strict")
+    response.delete_cookie(DEVICE_COOKIE, path=path, httponly=True, samesite="Lax")
     response.set_cookie(
         SENT_COOKIE,
         mark,
