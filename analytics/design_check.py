@@ -219,7 +219,9 @@ def _all_assignments(n: int, k: int) -> np.ndarray:
     return chosen
 
 
-def agreement(check: DesignCheck, model_estimate: float, model_p: float, alpha: float = 0.05) -> str:
+def agreement(
+    check: DesignCheck, model_estimate: float, model_p: float, alpha: float = 0.05
+) -> str:
     """How the model and the design-based check relate, as one code for the reading:
 
     "unreachable": the design cannot give p < alpha, so no result can be called clear;

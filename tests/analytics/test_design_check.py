@@ -59,9 +59,10 @@ def test_the_randomisation_p_counts_assignments_by_brute_force():
 
     values = np.array(list(changes.values()))
     names = list(changes)
-    observed = values[[n in treated for n in names]].mean() - values[
-        [n not in treated for n in names]
-    ].mean()
+    observed = (
+        values[[n in treated for n in names]].mean()
+        - values[[n not in treated for n in names]].mean()
+    )
     import itertools
 
     as_far = 0
