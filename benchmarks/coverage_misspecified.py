@@ -35,8 +35,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analytics.design_check import design_check  # noqa: E402
-from analytics.trend import fit_trend  # noqa: E402
+from analytics.design_check import design_check
+from analytics.trend import fit_trend
 
 SCENARIOS = ("holds", "ceiling", "unequal", "school_round", "attrition", "selective")
 DESIGNS = {"4 + 4": 4, "10 + 10": 10}
@@ -128,10 +128,8 @@ def main() -> None:
             hits = np.array([one_run(DESIGNS[design], scenario, rng) for _ in range(args.sims)])
             model, two_stage, size = 100 * hits.mean(axis=0)
             seconds = time.perf_counter() - started
-            print(
-                f"{design:8} {scenario:13} {model:8.1f}% {two_stage:12.1f}% {size:7.1f}% {seconds:6.0f}",
-                flush=True,
-            )
+            figures = f"{model:8.1f}% {two_stage:12.1f}% {size:7.1f}% {seconds:6.0f}"
+            print(f"{design:8} {scenario:13} {figures}", flush=True)
 
 
 if __name__ == "__main__":
