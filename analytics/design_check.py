@@ -28,7 +28,7 @@ import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics.reporting import json_number
+from analytics.trend_result import TrendResult
 
 MAX_ASSIGNMENTS = 10_000
 #: Statistics this close to the observed one count as equally extreme (float noise).
@@ -217,6 +218,35 @@ def _all_assignments(n: int, k: int) -> np.ndarray:
     np.put_along_axis(chosen, combinations, True, axis=1)
     chosen.flags.writeable = False
     return chosen
+
+
+def with_design_checks(
+    result: TrendResult,
+    data: pd.DataFrame,
+    outcome: str = "score",
+    round: str = "round",
+    school: str = "school",
+    arm: str = "arm",
+    *,
+    treated: str = "intervention",
+) -> TrendResult:
+    """The fitted trend with the design-based check of each round's DiD beside it.
+
+    A round whose model DiD is hidden (too few answers) gets no check either, so the check
+    never shows what suppression hides; a project without two arms gets none.
+    """
+    if not result.is_model or len(result.arms) < 2 or result.contrasts.empty:
+        return result
+    shown = {
+        str(row["round"])
+        for _, row in result.contrasts.iterrows()
+        if not row["suppressed"] and np.isfinite(row["estimate"])
+    }
+    checks = design_check(
+        data, outcome, round, school, arm, treated=treated, rounds=result.rounds, alpha=result.alpha
+    )
+    kept = tuple(check.to_dict() for check in checks if check.round in shown)
+    return replace(result, design_checks=kept)
 
 
 def agreement(

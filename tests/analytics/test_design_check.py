@@ -153,3 +153,24 @@ def test_the_check_survives_a_round_trip_through_json():
 def test_agreement_between_model_and_design(model_estimate, model_p, p_random, p_min, expected):
     check = DesignCheck("2", "1", 0.2, 0.1, 6, 0, 0.4, 0.1, p_random, p_min, 70, True, 4, 4)
     assert agreement(check, model_estimate, model_p) == expected
+
+
+def test_every_fitted_trend_carries_the_check_of_each_shown_round():
+    from analytics.trend_fallback import fit_with_fallback
+    from analytics.trend_result import TrendResult
+
+    rng = np.random.default_rng(10)
+    changes = {f"s{i}": float(rng.normal(0.3 * (i < 4), 0.2)) for i in range(8)}
+    data = _pupils(changes, {f"s{i}" for i in range(4)}, rng)
+
+    result = fit_with_fallback(data, group=None, min_group_size=5)
+    (stored,) = result.design_checks
+    assert stored["round"] == "2" and stored["assignments"] == 70
+    assert TrendResult.from_dict(result.to_dict()).design_checks == result.design_checks
+
+    # Round 2 answered by too few in the comparison arm: its DiD is hidden, and so is the check.
+    thin = data[~((data["round"] == "2") & (data["arm"] == "comparison"))].copy()
+    few = data[(data["round"] == "2") & (data["arm"] == "comparison")].groupby("school").head(1)
+    hidden = fit_with_fallback(pd.concat([thin, few]), group=None, min_group_size=5)
+    assert hidden.did("2")["suppressed"]
+    assert hidden.design_checks == ()
