@@ -25,7 +25,6 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from dashboards import tables
-from dashboards.filters import Filters, error_messages, parse_filters
 from dashboards.formatting import current_locale
 from dashboards.plotly_assets import BUNDLE, plotly_assets
 from survey import audit
@@ -39,6 +38,7 @@ from survey.auth.access import (
     visible_school_ids,
 )
 from survey.dashboards import pages, pages_school
+from survey.dashboards.schemas import Filters, error_messages, parse_filters
 from survey.db import db_session
 from survey.models import Group, Project, School
 from survey.security import CONTENT_SECURITY_POLICY
