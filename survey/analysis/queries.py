@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analytics.goals import GoalSpec
-from analytics.simulation_design import ConstructSpec
+from analytics.scoring import ConstructSpec
 from instruments import Instrument, instrument_from_json
 from survey.models import Answer, Goal, Group, InstrumentVersion, Round, School
 from survey.models import Response as SurveyResponse

@@ -24,8 +24,9 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import SimulatedData, simulate_demo
-from analytics.simulation_design import ConstructSpec, DemoDesign
+from analytics.simulation_design import DemoDesign
 from instruments import Instrument, bundled_instrument
 from survey import audit
 from survey.accounts.operations import create_user

@@ -24,8 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from dashboards import pages, pages_school, tables
-from dashboards.filters import Filters, error_messages, parse_filters
+from dashboards import tables
 from dashboards.formatting import current_locale
 from dashboards.plotly_assets import BUNDLE, plotly_assets
 from survey import audit
@@ -38,18 +37,13 @@ from survey.auth.access import (
     school_or_404,
     visible_school_ids,
 )
+from survey.dashboards import pages, pages_school
+from survey.dashboards.schemas import Filters, error_messages, parse_filters
 from survey.db import db_session
 from survey.models import Group, Project, School
 from survey.security import CONTENT_SECURITY_POLICY
 
-blueprint = Blueprint(
-    "dashboards",
-    __name__,
-    url_prefix="/dashboards",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+blueprint = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 YEAR = 365 * 24 * 3600
 #: The app's strict policy, plus blob: images. plotly.js draws a chart for PNG download by
 #: loading its SVG as an image from a blob: URL, which only script of this origin can make.
@@ -71,7 +65,7 @@ def dashboard_policy(response: Response) -> Response:
 @blueprint.context_processor
 def dashboard_helpers() -> dict[str, Any]:
     from dashboards.labels import arm_name, respondent_type_name
-    from dashboards.page_helpers import helpers
+    from survey.dashboards.page_helpers import helpers
 
     user = current_user()
     return {
@@ -223,7 +217,7 @@ def _school(project: Project, school_id: int) -> School:
 
 def _page(project: Project, page: str, build: Callable[[Filters], dict[str, Any]]) -> Any:
     """Parse the filters, build the page, and answer as HTML or as one chart's CSV."""
-    from dashboards.queries import project_rounds
+    from survey.dashboards.queries import project_rounds
 
     round_ids = [r.id for r in project_rounds(db_session(), project.id)]
     try:

@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dashboards import queries
 from dashboards.charts import Chart, trend_chart, triangulation_chart
 from dashboards.figures_items import monitor_figure
-from dashboards.filters import Filters
 from dashboards.formatting import current_locale, plotly_separators
 from dashboards.labels import SHARED_THEMES, respondent_type_name
 from dashboards.results import GoalView, TrendView, goal_views, trend_view
 from dashboards.tables import monitor_table
+from survey.dashboards import queries
+from survey.dashboards.schemas import Filters
 from survey.models import Project
 
 
