@@ -54,6 +54,7 @@ def simulate(schools_per_arm: int, scenario: str, rng: np.random.Generator) -> p
     school_sd = np.where(treated & (scenario == "unequal"), 0.45, 0.15)
     school = rng.normal(0, school_sd)
     school_round_sd = 0.0 if scenario == "boundary" else 0.1
+    school_round = rng.normal(0, school_round_sd, (schools, len(ROUNDS)))
     center = 4.2 if scenario == "ceiling" else 3.3
     frames = []
     for s in range(schools):
@@ -64,7 +65,7 @@ def simulate(schools_per_arm: int, scenario: str, rng: np.random.Generator) -> p
                     center
                     + school[s]
                     + klass
-                    + rng.normal(0, school_round_sd)
+                    + school_round[s, r]
                     + 0.1 * r  # a common trend, the same in both arms
                     + rng.normal(0, 0.6, PUPILS)
                 )
