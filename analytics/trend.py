@@ -74,16 +74,17 @@ def fit_trend(
         raise InsufficientDataError(
             "ingen elev med kortkode har svart i mer enn én runde, så ingen kan følges over tid"
         )
+    cell_engine = None
     if not prepared.design.term_names:
         fit = fit_ols(prepared.design)
     elif engine == "statsmodels":
         from analytics.lmm_statsmodels import fit_statsmodels
 
-        fit, _ = fit_statsmodels(prepared)
+        fit, cell_engine = fit_statsmodels(prepared)
     else:
-        fit, _ = fit_mixed(prepared.design)
+        fit, cell_engine = fit_mixed(prepared.design)
     rows, contrasts = _contrast_rows(prepared, fit)
-    se, df = satterthwaite(prepared.design, fit.variances, contrasts)
+    se, df = satterthwaite(prepared.design, fit.variances, contrasts, cell_engine)
     estimates = contrasts @ fit.beta
     table = _inference(rows, estimates, se, df, alpha)
     _check_uncertainty(table)
