@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
 
 from analytics.lmm_schur import EliminatedTerm
 
@@ -104,20 +106,24 @@ class CellEngine:
             offset += widths[t]
         self.term_of_position = np.asarray(term_of_position, dtype=np.int64)
         q = offset
-        zdz = np.zeros((blocks, q, q))
-        zdxy = np.zeros((blocks, q, p + 1))
+        zdz = np.zeros(blocks * q * q)
+        zdxy = np.zeros((blocks * q, p + 1))
         for first in positions:
-            np.add.at(zdxy, (design.block, first), weighted)
+            row = design.block * q + first
+            to_row = sparse.csr_matrix(
+                (np.ones(len(row)), (row, np.arange(len(row)))), shape=(blocks * q, len(row))
+            )
+            zdxy += to_row @ weighted
             for second in positions:
-                np.add.at(zdz, (design.block, first, second), design.count)
-        self.zdz = zdz
-        self.zdxy = zdxy
+                zdz += np.bincount(row * q + second, design.count, minlength=blocks * q * q)
+        self.zdz = zdz.reshape(blocks, q, q)
+        self.zdxy = zdxy.reshape(blocks, q, p + 1)
         self.eye = np.eye(q)
         self.schur: EliminatedTerm | None = None
         if self.eliminated is not None:
-            level = np.unique(design.term_levels[self.eliminated], return_inverse=True)[1]
+            level = pd.factorize(design.term_levels[self.eliminated])[0]
             self.schur = EliminatedTerm.build(
-                level.ravel(), design.block, design.count, weighted, positions, q, blocks
+                level, design.block, design.count, weighted, positions, q, blocks
             )
 
     def _reduced(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -135,8 +141,8 @@ class CellEngine:
         t = np.sqrt(rho)[self.term_of_position]
         factor = np.linalg.cholesky(self.eye + t[:, None] * zdz * t[None, :])
         logdet_l = logdet_e + 2.0 * float(np.log(np.diagonal(factor, axis1=1, axis2=2)).sum())
-        half = np.linalg.solve(factor, t[None, :, None] * zdxy)
-        cross = xy_dxy - np.einsum("sqi,sqj->ij", half, half)
+        half = np.linalg.solve(factor, t[None, :, None] * zdxy).reshape(-1, p + 1)
+        cross = xy_dxy - half.T @ half
         xtvx = cross[:p, :p]
         x_factor = np.linalg.cholesky(xtvx)
         beta = np.linalg.solve(xtvx, cross[:p, p])
@@ -177,8 +183,8 @@ class CellEngine:
         inner = np.linalg.solve(factor, t[None, :, None] * stacked)
         # Z' V~^-1 [Z, X, y] per school, by Woodbury: A T L^-1 T S = (C^-1 T A)' (C^-1 T S)
         zv = stacked - np.swapaxes(inner[:, :, :q], 1, 2) @ inner
-        half = inner[:, :, q:]
-        cross = xy_dxy - np.einsum("sqi,sqj->ij", half, half)
+        half = inner[:, :, q:].reshape(-1, p + 1)
+        cross = xy_dxy - half.T @ half
         xtvx = cross[:p, :p]
         try:
             x_factor = np.linalg.cholesky(xtvx)
@@ -198,7 +204,8 @@ class CellEngine:
         for term in self.kept:
             mine = self.term_of_position == term
             traces[term] = float(diag_zvz[:, mine].sum())
-            crosses[term] = np.einsum("sqi,sqj->ij", h[:, mine], h[:, mine])
+            mine_h = h[:, mine].reshape(-1, p + 1)
+            crosses[term] = mine_h.T @ mine_h
         if self.schur is not None:
             s_inverse = np.linalg.inv(self.eye + t[:, None] * zdz * t[None, :])
             v = t[None, :, None] * (s_inverse @ (t[None, :, None] * zdxy))
@@ -253,7 +260,7 @@ class CellEngine:
 
 def _local_positions(design: CellDesign, index: int) -> np.ndarray:
     """Each cell's position, for one term, among that term's levels in its school."""
-    levels = np.unique(design.term_levels[index], return_inverse=True)[1].ravel()
+    levels = pd.factorize(design.term_levels[index])[0]
     count = int(levels.max()) + 1
     block_of_level = np.empty(count, dtype=np.int64)
     block_of_level[levels] = design.block

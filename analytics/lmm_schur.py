@@ -21,10 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
-
-#: Outer products of this many levels are formed at a time (memory stays bounded).
-CHUNK_LEVELS = 20_000
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compare fields
@@ -49,47 +47,52 @@ class EliminatedTerm:
         kept_width: int,
         blocks: int,
     ) -> EliminatedTerm:
-        """`level` codes the eliminated term per cell; `kept_positions` give each cell's
-        position, per kept term, in its school's kept vector."""
+        """`level` codes the eliminated term per cell (0..E-1); `kept_positions` give each
+        cell's position, per kept term, in its school's kept vector.
+
+        Each pair's sums are products of sparse matrices whose columns are spread out by
+        pair, so they cost about one pass over the cells."""
         levels = int(level.max()) + 1
+        cells = len(level)
         size = np.bincount(level, weights=count, minlength=levels)
         school = np.zeros(levels, dtype=np.int64)
         school[level] = block
-        kept = np.zeros((levels, kept_width))
-        for positions in kept_positions:
-            np.add.at(kept, (level, positions), count)
-        xy = np.zeros((levels, weighted_xy.shape[1]))
-        np.add.at(xy, level, weighted_xy)
-        key = school * (int(size.max()) + 1) + size.astype(np.int64)
-        pairs, pair_of_level = np.unique(key, return_inverse=True)
-        pair_of_level = pair_of_level.ravel()
-        pair_school = pairs // (int(size.max()) + 1)
-        pair_size = (pairs % (int(size.max()) + 1)).astype(float)
-        k, m = kept_width, xy.shape[1]
-        sums = np.zeros((len(pairs), k * k + k * m + m * m))
-        for start in range(0, levels, CHUNK_LEVELS):
-            part = slice(start, start + CHUNK_LEVELS)
-            a, b = kept[part], xy[part]
-            outer = np.concatenate(
-                [
-                    (a[:, :, None] * a[:, None, :]).reshape(len(a), -1),
-                    (a[:, :, None] * b[:, None, :]).reshape(len(a), -1),
-                    (b[:, :, None] * b[:, None, :]).reshape(len(a), -1),
-                ],
-                axis=1,
-            )
-            np.add.at(sums, pair_of_level[part], outer)
+        to_level = sparse.csr_matrix(
+            (np.ones(cells), (level, np.arange(cells))), shape=(levels, cells)
+        )
+        xy = np.asarray(to_level @ weighted_xy)  # B_e, levels x (p + 1)
+        stride = int(size.max()) + 1
+        pair_of_level, pairs = pd.factorize(school * stride + size.astype(np.int64), sort=True)
+        k, m, n_pairs = kept_width, xy.shape[1], len(pairs)
+        rows = np.tile(level, len(kept_positions))
+        columns = np.concatenate(kept_positions) if kept_positions else np.zeros(0, int)
+        weights = np.tile(count, len(kept_positions))
+        kept = sparse.csr_matrix((weights, (rows, columns)), shape=(levels, max(k, 1)))
+        spread = sparse.csr_matrix(
+            (weights, (rows, pair_of_level[rows] * k + columns)), shape=(levels, n_pairs * k)
+        )
+        level_rows = np.repeat(np.arange(levels), m)
+        spread_xy = sparse.csr_matrix(
+            (
+                xy.ravel(),
+                (level_rows, pair_of_level[level_rows] * m + np.tile(np.arange(m), levels)),
+            ),
+            shape=(levels, n_pairs * m),
+        )
+        kept_kept = (spread.T @ kept).toarray()[:, :k].reshape(n_pairs, k, k)
+        kept_xy = np.asarray(spread.T @ xy).reshape(n_pairs, k, m)
+        xy_xy = np.asarray(spread_xy.T @ xy).reshape(n_pairs, m, m)
         to_school = sparse.csr_matrix(
-            (np.ones(len(pairs)), (pair_school, np.arange(len(pairs)))),
-            shape=(blocks, len(pairs)),
+            (np.ones(n_pairs), (np.asarray(pairs) // stride, np.arange(n_pairs))),
+            shape=(blocks, n_pairs),
         )
         return cls(
-            size=pair_size,
-            levels=np.bincount(pair_of_level, minlength=len(pairs)).astype(float),
+            size=(np.asarray(pairs) % stride).astype(float),
+            levels=np.bincount(pair_of_level, minlength=n_pairs).astype(float),
             to_school=to_school,
-            kept_kept=sums[:, : k * k].reshape(-1, k, k),
-            kept_xy=sums[:, k * k : k * k + k * m].reshape(-1, k, m),
-            xy_xy=sums[:, k * k + k * m :].reshape(-1, m, m),
+            kept_kept=kept_kept,
+            kept_xy=kept_xy,
+            xy_xy=xy_xy,
         )
 
     def per_school(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -98,7 +101,7 @@ class EliminatedTerm:
         k, m = self.kept_xy.shape[1:]
         kk = self.to_school @ (weights[:, None] * self.kept_kept.reshape(len(weights), -1))
         kxy = self.to_school @ (weights[:, None] * self.kept_xy.reshape(len(weights), -1))
-        xy = np.einsum("a,aij->ij", weights, self.xy_xy)
+        xy = np.tensordot(weights, self.xy_xy, axes=1)
         return kk.reshape(blocks, k, k), kxy.reshape(blocks, k, m), xy
 
     def reduce(self, rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -119,7 +122,8 @@ class EliminatedTerm:
         kk, kxy, xy = self.per_school(weights)
         scaled = t[None, :, None] * kk * t[None, None, :]
         trace = float(self.levels @ (self.size / (1.0 + rho * self.size)))
-        trace -= float(np.einsum("sij,sji->", s_inverse, scaled))
-        mixed = np.einsum("ski,skj->ij", kxy, v)
-        cross = xy - mixed - mixed.T + np.einsum("ski,skl,slj->ij", v, kk, v)
+        trace -= float((s_inverse * np.swapaxes(scaled, 1, 2)).sum())
+        m = v.shape[2]
+        mixed = kxy.reshape(-1, m).T @ v.reshape(-1, m)
+        cross = xy - mixed - mixed.T + (np.swapaxes(v, 1, 2) @ (kk @ v)).sum(axis=0)
         return trace, cross

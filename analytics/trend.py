@@ -25,7 +25,12 @@ from analytics.lmm_ols import fit_ols
 from analytics.power import minimum_detectable_effect, planned_did_mde
 from analytics.suppression import check_min_group_size
 from analytics.trend_design import NO_ARM, InsufficientDataError, TrendData, prepare_trend
-from analytics.trend_panel import PANEL_CHANGE_COLUMNS, cross_section_mde, panel_changes
+from analytics.trend_panel import (
+    PANEL_CHANGE_COLUMNS,
+    collapse_pupils,
+    cross_section_mde,
+    panel_changes,
+)
 from analytics.trend_result import TrendResult, trend_warnings
 from analytics.trend_suppression import hidden_cells, suppress_table
 
@@ -102,9 +107,8 @@ def fit_trend(
     if "pupil" in fit.term_names:
         changes_of_pupils = panel_changes(prepared, min_group_size)
         if final is not None:
-            cross_section = prepare_trend(*columns, arm_within_school=arm_within_school)
             row = contrasts[final.name]
-            mde_cross_section = cross_section_mde(cross_section, fit, row, alpha, power)
+            mde_cross_section = cross_section_mde(collapse_pupils(prepared), fit, row, alpha, power)
     schools_per_arm = (
         prepared.cells.groupby("treated")["school_code"]
         .nunique()

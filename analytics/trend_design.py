@@ -116,7 +116,7 @@ def prepare_trend(
     count = np.bincount(cell_code).astype(float)
     mean = np.bincount(cell_code, weights=y) / count
     within_ss = np.bincount(cell_code, weights=(y - mean[cell_code]) ** 2)
-    first = np.unique(cell_code, return_index=True)[1]
+    first = first_of_each(cell_code)
     cells = pd.DataFrame(
         {
             "school": np.asarray(school_labels)[school_code[first]],
@@ -153,11 +153,11 @@ def prepare_trend(
 def pupil_codes(values: pd.Series, school_code: np.ndarray) -> np.ndarray:
     """One code per pupil within a school (the pupil is nested in it); a row without an id is
     a pupil of its own, since a pupil who answered once still counts."""
-    label_code = pd.factorize(values.astype(str).where(values.notna()), sort=True)[0]
+    label_code = pd.factorize(values)[0]
     known = label_code >= 0
     key = np.where(known, school_code.astype(np.int64) * (int(label_code.max()) + 2), -1)
     key = np.where(known, key + label_code, -1 - np.arange(len(values)))
-    return pd.factorize(key, sort=True)[0]
+    return pd.factorize(key)[0]
 
 
 def count_panel_pupils(cells: pd.DataFrame) -> int:
@@ -235,7 +235,9 @@ def _fixed_effects(
         for r in range(1, len(rounds)):
             columns.append((position == r) * treated)
             names.append(f"round{rounds[r]}:treated")
-    distinct = np.unique(np.column_stack(columns), axis=0)  # same rank, a few rows
+    # the columns depend on round and arm only, so those rows have the same rank
+    key = pd.Series(position * 2 + treated.astype(np.int64))
+    distinct = np.column_stack(columns)[key.drop_duplicates().index.to_numpy()]
     kept: list[int] = []
     dropped: list[str] = []
     for index in range(len(columns)):
@@ -279,4 +281,12 @@ def _terms(
 
 def _same_partition(first: np.ndarray, second: np.ndarray) -> bool:
     pairs = len(pd.MultiIndex.from_arrays([first, second]).unique())
-    return pairs == len(np.unique(first)) == len(np.unique(second))
+    return pairs == len(pd.unique(first)) == len(pd.unique(second))
+
+
+def first_of_each(codes: np.ndarray) -> np.ndarray:
+    """The row where each code 0..k-1 first occurs (by hashing, without sorting the rows)."""
+    seen = pd.Series(codes).drop_duplicates()
+    first = np.empty(len(seen), dtype=np.int64)
+    first[seen.to_numpy()] = seen.index.to_numpy()
+    return first

@@ -14,10 +14,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from analytics.lmm import CellDesign
 from analytics.lmm_fit import MixedFit
 from analytics.lmm_information import satterthwaite
 from analytics.power import minimum_detectable_effect
-from analytics.trend_design import TrendData
+from analytics.trend_design import TrendData, first_of_each
 
 PANEL_CHANGE_COLUMNS = ["round", "arm", "pupils", "mean_change", "suppressed"]
 
@@ -57,8 +58,37 @@ def panel_changes(prepared: TrendData, min_group_size: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PANEL_CHANGE_COLUMNS)
 
 
+def collapse_pupils(prepared: TrendData) -> CellDesign:
+    """The same answers as cross-sections: cells merged over pupils (class x round), and the
+    pupil term left out."""
+    design = prepared.design
+    keep = [i for i, name in enumerate(design.term_names) if name != "pupil"]
+    key = prepared.cells["round"].to_numpy() * 2 + prepared.cells["treated"].to_numpy()
+    for index in keep:
+        key = pd.factorize(
+            key * (int(design.term_levels[index].max()) + 1) + design.term_levels[index]
+        )[0]
+    merged = key.astype(np.int64)
+    cells = int(merged.max()) + 1
+    count = np.bincount(merged, design.count, cells)
+    mean = np.bincount(merged, design.count * design.mean, cells) / count
+    spread = design.count * (design.mean - mean[merged]) ** 2
+    within_ss = np.bincount(merged, design.within_ss + spread, cells)
+    first = first_of_each(merged)
+    return CellDesign(
+        x=design.x[first],
+        count=count,
+        mean=mean,
+        within_ss=within_ss,
+        block=design.block[first],
+        term_names=tuple(design.term_names[i] for i in keep),
+        term_levels=tuple(design.term_levels[i][first] for i in keep),
+        x_names=design.x_names,
+    )
+
+
 def cross_section_mde(
-    cross_section: TrendData,
+    cross_section: CellDesign,
     fit: MixedFit,
     contrast_row: np.ndarray,
     alpha: float,
@@ -71,11 +101,7 @@ def cross_section_mde(
     variances = dict(zip([*fit.term_names, "residual"], fit.variances, strict=True))
     pupil = variances.pop("pupil", 0.0)
     variances["residual"] += pupil
-    names = [*cross_section.design.term_names, "residual"]
-    if not set(names) <= set(variances):
-        return math.nan
+    names = [*cross_section.term_names, "residual"]
     values = np.array([variances[name] for name in names])
-    if list(cross_section.design.x_names) != list(fit.x_names):
-        return math.nan
-    se, df = satterthwaite(cross_section.design, values, contrast_row[None, :])
+    se, df = satterthwaite(cross_section, values, contrast_row[None, :])
     return minimum_detectable_effect(float(se[0]), float(df[0]), alpha, power)
