@@ -174,17 +174,16 @@ class CellEngine:
         rho = np.maximum(np.asarray(ratios, dtype=float), 0.0)
         zdz, zdxy, xy_dxy, logdet_e = self._reduced(rho)
         t = np.sqrt(rho)[self.term_of_position]
+        s_matrix = self.eye + t[:, None] * zdz * t[None, :]
         try:
-            factor = np.linalg.cholesky(self.eye + t[:, None] * zdz * t[None, :])
+            factor = np.linalg.cholesky(s_matrix)
         except np.linalg.LinAlgError:
             return None
-        q = len(self.term_of_position)
-        stacked = np.concatenate([zdz, zdxy], axis=2)
-        inner = np.linalg.solve(factor, t[None, :, None] * stacked)
-        # Z' V~^-1 [Z, X, y] per school, by Woodbury: A T L^-1 T S = (C^-1 T A)' (C^-1 T S)
-        zv = stacked - np.swapaxes(inner[:, :, :q], 1, 2) @ inner
-        half = inner[:, :, q:].reshape(-1, p + 1)
-        cross = xy_dxy - half.T @ half
+        # Woodbury per school: Z'V~^-1[Z, X, y] = [A, B] - A M [A, B], M = T S^-1 T
+        middle = t[:, None] * np.linalg.inv(s_matrix) * t[None, :]
+        v = middle @ zdxy  # M B
+        half = np.swapaxes(zdxy, 1, 2) @ v
+        cross = xy_dxy - half.sum(axis=0)
         xtvx = cross[:p, :p]
         try:
             x_factor = np.linalg.cholesky(xtvx)
@@ -199,18 +198,16 @@ class CellEngine:
         solution = Solution(rho, beta, xtvx, quadratic, logdet_l, logdet_x)
         traces = np.zeros(self.terms)
         crosses = np.zeros((self.terms, p + 1, p + 1))
-        diag_zvz = np.diagonal(zv[:, :, :q], axis1=1, axis2=2)  # (S, q)
-        h = zv[:, :, q:]  # (S, q, p + 1)
+        diag_zvz = np.diagonal(zdz, axis1=1, axis2=2) - ((zdz @ middle) * zdz).sum(axis=2)
+        h = zdxy - zdz @ v  # Z'V~^-1 [X y], (S, q, p + 1)
         for term in self.kept:
             mine = self.term_of_position == term
             traces[term] = float(diag_zvz[:, mine].sum())
             mine_h = h[:, mine].reshape(-1, p + 1)
             crosses[term] = mine_h.T @ mine_h
         if self.schur is not None:
-            s_inverse = np.linalg.inv(self.eye + t[:, None] * zdz * t[None, :])
-            v = t[None, :, None] * (s_inverse @ (t[None, :, None] * zdxy))
             traces[self.eliminated], crosses[self.eliminated] = self.schur.trace_and_cross(
-                float(rho[self.eliminated]), s_inverse, t, v
+                float(rho[self.eliminated]), middle, v
             )
         return Pieces(solution, traces, crosses)
 

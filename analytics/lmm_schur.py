@@ -31,7 +31,7 @@ class EliminatedTerm:
 
     size: np.ndarray  #: a: responses of a level, per pair
     levels: np.ndarray  #: how many levels of that size the pair's school has
-    to_school: sparse.csr_matrix  #: schools x pairs, 1 where the pair is in the school
+    school_starts: np.ndarray  #: the first pair of each school (pairs are sorted by school)
     kept_kept: np.ndarray  #: pairs x K x K: sum of A_ke A_ek
     kept_xy: np.ndarray  #: pairs x K x (p + 1): sum of A_ke B_e
     xy_xy: np.ndarray  #: pairs x (p + 1) x (p + 1): sum of B_e' B_e
@@ -79,17 +79,17 @@ class EliminatedTerm:
             ),
             shape=(levels, n_pairs * m),
         )
-        kept_kept = (spread.T @ kept).toarray()[:, :k].reshape(n_pairs, k, k)
+        kept_kept = np.ascontiguousarray((spread.T @ kept).toarray()[:, :k])
+        kept_kept = kept_kept.reshape(n_pairs, k, k)
         kept_xy = np.asarray(spread.T @ xy).reshape(n_pairs, k, m)
         xy_xy = np.asarray(spread_xy.T @ xy).reshape(n_pairs, m, m)
-        to_school = sparse.csr_matrix(
-            (np.ones(n_pairs), (np.asarray(pairs) // stride, np.arange(n_pairs))),
-            shape=(blocks, n_pairs),
-        )
+        pair_school = np.asarray(pairs) // stride
+        if len(np.unique(pair_school)) != blocks:
+            raise ValueError("every school must have a level of the eliminated term")
         return cls(
             size=(np.asarray(pairs) % stride).astype(float),
             levels=np.bincount(pair_of_level, minlength=n_pairs).astype(float),
-            to_school=to_school,
+            school_starts=np.flatnonzero(np.r_[True, np.diff(pair_school) != 0]),
             kept_kept=kept_kept,
             kept_xy=kept_xy,
             xy_xy=xy_xy,
@@ -97,12 +97,11 @@ class EliminatedTerm:
 
     def per_school(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sums of A_ke A_ek and A_ke B_e per school, and of B_e'B_e, with weights per pair."""
-        blocks = self.to_school.shape[0]
-        k, m = self.kept_xy.shape[1:]
-        kk = self.to_school @ (weights[:, None] * self.kept_kept.reshape(len(weights), -1))
-        kxy = self.to_school @ (weights[:, None] * self.kept_xy.reshape(len(weights), -1))
+        w = weights[:, None, None]
+        kk = np.add.reduceat(w * self.kept_kept, self.school_starts, axis=0)
+        kxy = np.add.reduceat(w * self.kept_xy, self.school_starts, axis=0)
         xy = np.tensordot(weights, self.xy_xy, axes=1)
-        return kk.reshape(blocks, k, k), kxy.reshape(blocks, k, m), xy
+        return kk, kxy, xy
 
     def reduce(self, rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """What W subtracts from the kept cross-products, and log prod(1 + rho a_e)."""
@@ -110,19 +109,18 @@ class EliminatedTerm:
         return kk, kxy, xy, float(self.levels @ np.log1p(rho * self.size))
 
     def trace_and_cross(
-        self, rho: float, s_inverse: np.ndarray, t: np.ndarray, v: np.ndarray
+        self, rho: float, middle: np.ndarray, v: np.ndarray
     ) -> tuple[float, np.ndarray]:
         """tr(Z_e'V~^-1 Z_e) and sum_e h_e'h_e with h_e = Z_e'V~^-1 [X y].
 
-        Per level, h_e = (B_e - A_ek v) / (1 + rho a_e) with v = T S^-1 T B~ per school, and
-        the diagonal of Z_e'V~^-1 Z_e is a_e / (1 + rho a_e) - A_ek T S^-1 T A_ke / (1 +
-        rho a_e)^2, so both are sums with weights 1 / (1 + rho a_e)^2.
+        Per level, h_e = (B_e - A_ek v) / (1 + rho a_e) with v = M B~ per school (M = T S^-1 T,
+        `middle`), and the diagonal of Z_e'V~^-1 Z_e is a_e / (1 + rho a_e) - A_ek M A_ke /
+        (1 + rho a_e)^2, so both are sums with weights 1 / (1 + rho a_e)^2.
         """
         weights = 1.0 / (1.0 + rho * self.size) ** 2
         kk, kxy, xy = self.per_school(weights)
-        scaled = t[None, :, None] * kk * t[None, None, :]
         trace = float(self.levels @ (self.size / (1.0 + rho * self.size)))
-        trace -= float((s_inverse * np.swapaxes(scaled, 1, 2)).sum())
+        trace -= float((middle * kk).sum())  # both symmetric: tr(M kk)
         m = v.shape[2]
         mixed = kxy.reshape(-1, m).T @ v.reshape(-1, m)
         cross = xy - mixed - mixed.T + (np.swapaxes(v, 1, 2) @ (kk @ v)).sum(axis=0)
