@@ -8,7 +8,7 @@ import pytest
 from analytics.trend import fit_trend
 from analytics.trend_fallback import fit_with_fallback
 from analytics.trend_result import TrendResult
-from tests.analytics.panel_data import simulate_panel
+from analytics.simulation_panel import simulate_panel
 
 
 @pytest.fixture(scope="module")

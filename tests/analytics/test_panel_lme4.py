@@ -24,7 +24,7 @@ import pytest
 
 from analytics.trend import fit_trend
 from tests.analytics.conftest import lme4_available
-from tests.analytics.panel_data import simulate_panel
+from analytics.simulation_panel import simulate_panel
 
 LME4_PANEL = r"""
 suppressMessages(library(lme4))
