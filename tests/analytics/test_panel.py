@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import pytest
 
+from analytics.simulation_panel import simulate_panel
 from analytics.trend import fit_trend
 from analytics.trend_fallback import fit_with_fallback
 from analytics.trend_result import TrendResult
-from analytics.simulation_panel import simulate_panel
 
 
 @pytest.fixture(scope="module")

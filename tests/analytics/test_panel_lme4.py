@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.simulation_panel import simulate_panel
 from analytics.trend import fit_trend
 from tests.analytics.conftest import lme4_available
-from analytics.simulation_panel import simulate_panel
 
 LME4_PANEL = r"""
 suppressMessages(library(lme4))
