@@ -18,11 +18,15 @@ levels. The gradient in rho needs the same sums with weights 1 / (1 + rho a_e)^2
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+
+#: Lay the sums out densely by level size while that takes at most this many numbers.
+DENSE_ENTRIES = 20_000_000
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compare fields
@@ -35,6 +39,9 @@ class EliminatedTerm:
     kept_kept: np.ndarray  #: pairs x K x K: sum of A_ke A_ek
     kept_xy: np.ndarray  #: pairs x K x (p + 1): sum of A_ke B_e
     xy_xy: np.ndarray  #: pairs x (p + 1) x (p + 1): sum of B_e' B_e
+    #: the same sums laid out as (distinct sizes, schools, ...) when that stays small, so a
+    #: weighted sum over sizes is one tensor product; else None and reduceat over pairs
+    by_size: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def build(
@@ -86,26 +93,45 @@ class EliminatedTerm:
         pair_school = np.asarray(pairs) // stride
         if len(np.unique(pair_school)) != blocks:
             raise ValueError("every school must have a level of the eliminated term")
+        pair_size = np.asarray(pairs) % stride
+        sizes, size_of_pair = np.unique(pair_size, return_inverse=True)
+        by_size = None
+        if len(sizes) * blocks * k * (k + m) <= DENSE_ENTRIES:
+            dense_kk = np.zeros((len(sizes), blocks, k, k))
+            dense_kxy = np.zeros((len(sizes), blocks, k, m))
+            dense_kk[size_of_pair, pair_school] = kept_kept
+            dense_kxy[size_of_pair, pair_school] = kept_xy
+            by_size = (sizes.astype(float), dense_kk, dense_kxy)
         return cls(
-            size=(np.asarray(pairs) % stride).astype(float),
+            size=pair_size.astype(float),
             levels=np.bincount(pair_of_level, minlength=n_pairs).astype(float),
             school_starts=np.flatnonzero(np.r_[True, np.diff(pair_school) != 0]),
             kept_kept=kept_kept,
             kept_xy=kept_xy,
             xy_xy=xy_xy,
+            by_size=by_size,
         )
 
-    def per_school(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sums of A_ke A_ek and A_ke B_e per school, and of B_e'B_e, with weights per pair."""
+    def per_school(
+        self, weight: Callable[[np.ndarray], np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sums of A_ke A_ek and A_ke B_e per school, and of B_e'B_e, weighted by a function of
+        the level size."""
+        weights = weight(self.size)
+        xy = np.tensordot(weights, self.xy_xy, axes=1)
+        if self.by_size is not None:
+            sizes, dense_kk, dense_kxy = self.by_size
+            per_size = weight(sizes)
+            kk = np.tensordot(per_size, dense_kk, axes=1)
+            return kk, np.tensordot(per_size, dense_kxy, axes=1), xy
         w = weights[:, None, None]
         kk = np.add.reduceat(w * self.kept_kept, self.school_starts, axis=0)
         kxy = np.add.reduceat(w * self.kept_xy, self.school_starts, axis=0)
-        xy = np.tensordot(weights, self.xy_xy, axes=1)
         return kk, kxy, xy
 
     def reduce(self, rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """What W subtracts from the kept cross-products, and log prod(1 + rho a_e)."""
-        kk, kxy, xy = self.per_school(rho / (1.0 + rho * self.size))
+        kk, kxy, xy = self.per_school(lambda a: rho / (1.0 + rho * a))
         return kk, kxy, xy, float(self.levels @ np.log1p(rho * self.size))
 
     def trace_and_cross(
@@ -117,8 +143,7 @@ class EliminatedTerm:
         `middle`), and the diagonal of Z_e'V~^-1 Z_e is a_e / (1 + rho a_e) - A_ek M A_ke /
         (1 + rho a_e)^2, so both are sums with weights 1 / (1 + rho a_e)^2.
         """
-        weights = 1.0 / (1.0 + rho * self.size) ** 2
-        kk, kxy, xy = self.per_school(weights)
+        kk, kxy, xy = self.per_school(lambda a: 1.0 / (1.0 + rho * a) ** 2)
         trace = float(self.levels @ (self.size / (1.0 + rho * self.size)))
         trace -= float((middle * kk).sum())  # both symmetric: tr(M kk)
         m = v.shape[2]

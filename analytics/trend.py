@@ -87,7 +87,7 @@ def fit_trend(
 
         fit, cell_engine = fit_statsmodels(prepared)
     else:
-        fit, cell_engine = fit_mixed(prepared.design)
+        fit, cell_engine = fit_mixed(prepared.design, second_opinion=pupil is None)
     rows, contrasts = _contrast_rows(prepared, fit)
     se, df = satterthwaite(prepared.design, fit.variances, contrasts, cell_engine)
     estimates = contrasts @ fit.beta
