@@ -67,7 +67,7 @@ d <- read.csv(commandArgs(TRUE)[1])
 d$round <- factor(d$round); d$school <- factor(d$school); d$group <- factor(d$group)
 f <- score ~ round * treated + (1 | school) + (1 | school:group) + (1 | school:round)
 seconds <- system.time(m <- lmer(f, data = d, REML = TRUE))[["elapsed"]]
-cat(seconds, as.numeric(logLik(m)), "\n")
+cat(seconds, sprintf("%.17g", as.numeric(logLik(m))), "\n")
 """
 LME4_PANEL = r"""
 suppressMessages(library(lme4))
@@ -75,7 +75,7 @@ d <- read.csv(commandArgs(TRUE)[1])
 for (v in c("round", "school", "group", "pupil")) d[[v]] <- factor(d[[v]])
 m <- lmer(score ~ round * treated + (1 | school) + (1 | school:group) + (1 | school:round) +
   (1 | school:pupil), data = d)
-cat(as.numeric(logLik(m)), "\n")
+cat(sprintf("%.17g", as.numeric(logLik(m))), "\n")
 """
 STAR_EXPORT = r"""
 suppressMessages(library(mlmRev))
