@@ -25,6 +25,8 @@ from analytics.lmm import CellDesign, CellEngine
 
 #: Relative step of the differences, in units of each variance (or of sigma^2 near zero).
 STEP = 1e-4
+#: Eigenvalues of the information below this share of the largest count as zero.
+RCOND = 1e-8
 
 
 def satterthwaite(
@@ -45,7 +47,10 @@ def satterthwaite(
         [np.einsum("ki,ij,kj->k", rows, covariance @ h @ covariance, rows) for h in derivatives],
         axis=1,
     )
-    spread = np.einsum("ki,ij,kj->k", gradients, np.linalg.pinv(information), gradients)
+    # the information is exact to about 1e-9 (differences), so directions it holds at less
+    # than 1e-8 of its largest are treated as carrying none
+    inverse = np.linalg.pinv(information, rcond=RCOND, hermitian=True)
+    spread = np.einsum("ki,ij,kj->k", gradients, inverse, gradients)
     upper = float(design.n - design.p)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = 2.0 * se**4 / spread

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from analytics.lmm_fit import MixedFit, fit_mixed
 from analytics.lmm_information import satterthwaite
@@ -40,6 +41,10 @@ ENGINES = ("exact", "statsmodels")
 PLANNING_SCHOOLS_PER_ARM: tuple[int, ...] = (5, 10, 20, 40)
 
 
+#: One BLAS thread while fitting (threadpoolctl, a well-kept library, rather than our own
+#: ctypes calls): the per-school matrices are small, so threads add only waits, and on a busy
+#: machine multithreaded OpenBLAS more than doubled the CPU time of a panel fit.
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def fit_trend(
     data: pd.DataFrame,
     outcome: str = "score",
