@@ -5,6 +5,7 @@ STAR from R's mlmRev (24,613 math scores of 11,598 pupils in 80 schools, grades 
 
     .venv/bin/python benchmarks/trend_fit.py                  # everything
     TRIVSEL_BENCH_CASES=star,panel .venv/bin/python ...       # some cases
+    TRIVSEL_BENCH_CASES=startup ...       # only the start of each process, without data
     TRIVSEL_BENCH_REFERENCE=<commit> ...                      # the engine to compare with
 
 Cross-sections: `fit_trend` in a fresh Python process on the same CSV, median of three fits,
@@ -156,7 +157,8 @@ def row(case: str, ours: tuple[float, float], reference: str, lme4: tuple[float,
 
 
 def main() -> None:
-    cases = os.environ.get("TRIVSEL_BENCH_CASES", "100000,450000,panel,star").split(",")
+    default = "startup,100000,450000,panel,star"
+    cases = os.environ.get("TRIVSEL_BENCH_CASES", default).split(",")
     has_r = shutil.which("Rscript") is not None
     if not has_r:
         print("Rscript is not installed: no lme4 to compare with")
@@ -174,6 +176,12 @@ def main() -> None:
             (folder / script).write_text(text)
         for case in cases:
             data = folder / f"{case}.csv"
+            if case == "startup":  # what a whole process costs before any data are read
+                trivsel = str(Path(sys.executable).with_name("trivsel"))
+                ours = timed([trivsel, "analyze", "--help"])
+                r = timed(["Rscript", "-e", "suppressMessages(library(lme4))"])
+                print(row("startup: trivsel / library(lme4)", ours[:2], "", r[:2]))
+                continue
             if case in ("100000", "450000"):
                 cross_section(int(case)).to_csv(data, index=False)
                 ours = timed([sys.executable, str(fit), str(data)], python_with(ROOT))
