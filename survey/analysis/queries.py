@@ -70,9 +70,14 @@ def closed_round_ids(session: Session, project_id: int) -> list[int]:
     )
 
 
-def project_answers(session: Session, project_id: int) -> pd.DataFrame:
+def project_answers(session: Session, project_id: int, *, panel: bool = False) -> pd.DataFrame:
     """The tidy answer frame of a project's sent responses in closed rounds; `round` is an
-    ordered categorical of every round label of the project."""
+    ordered categorical of every round label of the project.
+
+    With `panel`, a `pupil` column holds the response's panel member id (a pseudonym; NA for
+    a response sent without an issued card, which the model treats as a pupil seen once).
+    """
+    panel_columns = [SurveyResponse.panel_member_id] if panel else []
     rows = session.execute(
         select(
             Answer.response_id,
@@ -85,6 +90,7 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
             School.code,
             Group.label,
             School.arm,
+            *panel_columns,
         )
         .join(SurveyResponse, Answer.response_id == SurveyResponse.id)
         .join(Round, SurveyResponse.round_id == Round.id)
@@ -96,7 +102,9 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
         .where(or_(Answer.value.is_not(None), Answer.is_declined))
         .order_by(Answer.response_id, Answer.item_id)
     ).all()
-    frame = pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, *(["pupil"] if panel else [])])
+    if panel:
+        frame["pupil"] = pd.to_numeric(frame["pupil"]).astype(float)
     frame["value"] = pd.to_numeric(frame["value"]).astype("Float64")
     frame["declined"] = frame["declined"].astype(bool)
     frame["round"] = pd.Categorical(

@@ -8,6 +8,7 @@ from survey.models.distribution import (
     PooledLinkResponse,
     ReminderSent,
 )
+from survey.models.panel import PanelKey, PanelMember
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -28,6 +29,8 @@ __all__ = [
     "LinkDraft",
     "ModelResult",
     "OptOutCount",
+    "PanelKey",
+    "PanelMember",
     "PooledLinkResponse",
     "Project",
     "ReminderSent",

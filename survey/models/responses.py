@@ -39,6 +39,11 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(20), default="partial")
     #: The day of completion only; no time, so answers cannot be matched to a lesson.
     completed_on: Mapped[dt.date | None]
+    #: Panel mode: the card's pseudonym, set when the response is sent with a card code that
+    #: was issued; a pseudonym, so the linked responses are personal data (docs/privacy.md).
+    panel_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_member.id", ondelete="SET NULL"), index=True
+    )
 
     round: Mapped[Round] = relationship()
     school: Mapped[School] = relationship()

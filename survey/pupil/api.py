@@ -11,16 +11,20 @@ from typing import Any, NoReturn
 
 from flask import current_app
 from flask_smorest import Blueprint, abort
+from sqlalchemy import select
 
 from survey.clock import today_in_norway
 from survey.db import db_session
+from survey.models import Project, Round
+from survey.panel import cards
+from survey.panel import operations as panel
 from survey.pupil import operations, queries, tablet
 from survey.pupil.schemas import (
     AnswerBody,
     AnswerPath,
-    ResponseBody,
     ResponsePath,
     SavedAnswer,
+    SubmitBody,
     SubmittedResponse,
 )
 from survey.responses.operations import AnswerError
@@ -92,19 +96,44 @@ def save_answer(
 
 @blueprint.route("/responses/<client_id>/submit", methods=["POST"])
 @blueprint.arguments(ResponsePath(), location="path")
-@blueprint.arguments(ResponseBody())
+@blueprint.arguments(SubmitBody())
 @blueprint.response(200, SubmittedResponse())
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
-    """Submit the response: its day of completion is kept, never the time."""
-    operations.take_write_lock(db_session())
+    """Submit the response: its day of completion is kept, never the time. In a panel
+    project the card code comes along, and links the response if the card was issued."""
+    session = db_session()
+    operations.take_write_lock(session)
     pupil_class = _class_of(body)
+    member_id = _panel_member(pupil_class, body.get("card"))
     try:
         response = operations.submit_pupil_response(
-            db_session(), pupil_class, path["client_id"], body["language"], today_in_norway()
+            session, pupil_class, path["client_id"], body["language"], today_in_norway()
         )
     except AnswerError as error:
         _unprocessable(_field_of(error), str(error))
+    panel.link_response(session, response.client_id, member_id)
     return {"client_id": path["client_id"], "status": response.status}
+
+
+def _panel_member(pupil_class: queries.SavingClass, typed: str | None) -> int | None:
+    """The member of an issued card, or None; only a malformed card is refused. A card
+    outside panel mode is ignored."""
+    if typed is None:
+        return None
+    project_id, is_panel = (
+        db_session()
+        .execute(
+            select(Round.project_id, Project.is_panel)
+            .join(Project, Project.id == Round.project_id)
+            .where(Round.id == pupil_class.respondent.round_id)
+        )
+        .one()
+    )
+    if not is_panel:
+        return None
+    if not cards.is_well_formed(typed):
+        _unprocessable("card", "The card code is not well formed (its check character).")
+    return panel.member_for_card(db_session(), project_id, typed)
 
 
 @blueprint.after_request

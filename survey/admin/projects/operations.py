@@ -24,6 +24,16 @@ def _check_name_free(session: Session, name: str, project_id: int | None = None)
         raise FieldError("name", _("Det finnes allerede et prosjekt med dette navnet."))
 
 
+def _check_panel_may_change(project: Project) -> None:
+    """Panel mode is chosen before the first round opens: a round that was answered without
+    card codes cannot be linked afterwards, nor linked rounds be unlinked."""
+    if any(round_.status != "planned" for round_ in project.rounds):
+        raise FieldError(
+            "is_panel",
+            _("Panel kan bare slås på eller av før den første runden åpner."),
+        )
+
+
 def create_project(
     session: Session,
     user: User,
@@ -57,6 +67,8 @@ def create_project(
 def update_project(session: Session, user: User, project: Project, **changes: object) -> Project:
     if "name" in changes:
         _check_name_free(session, str(changes["name"]), project.id)
+    if "is_panel" in changes and changes["is_panel"] != project.is_panel:
+        _check_panel_may_change(project)
     changed = {}
     for key, value in changes.items():
         if key in EDITABLE and getattr(project, key) != value:

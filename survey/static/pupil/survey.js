@@ -49,12 +49,46 @@
     store.setCurrent(current);
   }
 
-  function begin() {
+  function begin(card) {
     current = {
       clientId: store.newClientId(), classToken: data.classToken, instrument: data.instrument,
-      lang: data.lang, index: 0, answers: {}
+      lang: data.lang, index: 0, answers: {}, card: card || null
     };
     show(0);
+  }
+
+  /* Panel mode: the card code's check character, as survey/panel/cards.py computes it. Only
+     a well-formed code is taken; whether it was issued is never asked of the server here. */
+  var CARD_ALPHABET = "ACDEFHJKLMNPRTUWXY34679";
+
+  function normaliseCard(typed) {
+    return typed.toUpperCase().replace(/[\s\-\u2010-\u2013]/g, "");
+  }
+
+  function cardIsWellFormed(code) {
+    if (code.length !== 8) return false;
+    var total = 0;
+    for (var i = 0; i < code.length; i += 1) {
+      var value = CARD_ALPHABET.indexOf(code.charAt(i));
+      if (value < 0) return false;
+      total += (i + 1) * value;
+    }
+    return total % CARD_ALPHABET.length === 0;
+  }
+
+  function startWithCard(form) {
+    var input = form.querySelector("input[name=card]");
+    var error = form.querySelector("[data-card-error]");
+    var code = normaliseCard(input.value);
+    if (!cardIsWellFormed(code)) {
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", "card-help card-error");
+      input.focus();
+      input.select();
+      return;
+    }
+    begin(code);
   }
 
   function show(index) {
@@ -206,7 +240,8 @@
   root.addEventListener("submit", function (event) {
     if (event.target.matches("[data-start]")) {
       event.preventDefault();
-      begin();
+      if (data.panel) startWithCard(event.target);
+      else begin();
     }
   });
 
