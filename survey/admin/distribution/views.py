@@ -229,6 +229,7 @@ def information_letter(round_id: int) -> Response:
         closes_at=round_.closes_at,
         min_group_size=round_.project.min_group_size,
         questionnaire_url=link_url(None, questionnaire),
+        is_panel=round_.project.is_panel,
     )
     name = safe_name(f"informasjonsbrev-{school.code}-{language}.pdf")
     return Response(

@@ -9,6 +9,7 @@ import pytest
 
 from survey.models import AccessCode, Project
 from survey.panel import operations
+from tests.round_fixtures import as_lead, group, lead, log_in, project, school  # noqa: F401
 from tests.survey.pupil.conftest import api_put, make_pupil_class, tablet  # noqa: F401
 
 ISSUED_ON = dt.date(2026, 9, 1)
@@ -20,9 +21,9 @@ def panel_tablet(session, tablet) -> Callable[[], tuple[AccessCode, list[str]]]:
 
     def set_up() -> tuple[AccessCode, list[str]]:
         access = tablet()
-        project: Project = access.round.project
-        project.is_panel = True
+        panel_project: Project = access.round.project
+        panel_project.is_panel = True
         session.flush()
-        return access, operations.issue_cards(session, project, 5, ISSUED_ON)
+        return access, operations.issue_cards(session, panel_project, 5, ISSUED_ON)
 
     return set_up
