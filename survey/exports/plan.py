@@ -122,6 +122,7 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         groups={group_codes[g.id]: g.label for g in groups},
         languages={position: code for code, position in language_codes.items()},
         versions={version_codes[v.id]: version_label(v) for v in versions},
+        panel=project.is_panel,
     )
     items, free_text = _item_variables(versions, instruments, asked_in)
     return ExportPlan(

@@ -99,12 +99,23 @@ def score_variable_name(respondent_type: str, construct: str) -> str:
     return short_name(f"{TYPE_PREFIX[respondent_type]}_score_{construct}")
 
 
+#: Panel mode: the pupil behind a response, numbered anew in every export (docs/privacy.md).
+PANEL_VARIABLE = Variable(
+    "panel_id",
+    "Panelelev (tilfeldig nummer: samme elev i alle runder i denne filen, nytt i hver eksport)",
+    "design",
+    "nominal",
+)
+
+
 def design_variables(
     rounds: Mapping[int, str],
     schools: Mapping[int, str],
     groups: Mapping[int, str],
     languages: Mapping[int, str],
     versions: Mapping[int, str],
+    *,
+    panel: bool = False,
 ) -> list[Variable]:
     """The design variables, each coded by a number with its label (codes are stable)."""
     return [
@@ -114,6 +125,7 @@ def design_variables(
             "design",
             "nominal",
         ),
+        *([PANEL_VARIABLE] if panel else []),
         Variable(
             "respondent_type",
             "Respondenttype",

@@ -184,7 +184,21 @@
 
   function showIntro() {
     lastClientId = null;
-    render(intro.cloneNode(true));
+    render(blankIntro());
+  }
+
+  /* A clone keeps what was typed into an input (the HTML cloning steps copy its value), so
+     the next pupil's intro is emptied of the card code explicitly. */
+  function blankIntro() {
+    var screen = intro.cloneNode(true);
+    var card = screen.querySelector("input[name=card]");
+    if (card) {
+      card.value = "";
+      card.removeAttribute("aria-invalid");
+      card.setAttribute("aria-describedby", "card-help");
+      screen.querySelector("[data-card-error]").hidden = true;
+    }
+    return screen;
   }
 
   /* The shared tablet: a pupil who stops touching it is asked «Er du fortsatt her?», and when
@@ -220,7 +234,10 @@
 
   function checkIdle() {
     var quiet = (Date.now() - lastTouch) / 1000;
-    if (!current && !lastClientId) {
+    var typedCard = root.querySelector("input[name=card]");
+    if (!current && !lastClientId && typedCard && typedCard.value) {
+      if (quiet >= idle.seconds) showIntro();  /* a card code typed and left: not for the next */
+    } else if (!current && !lastClientId) {
       lastTouch = Date.now();  /* the intro: nothing of anyone to forget */
     } else if (!current) {
       if (quiet >= idle.seconds) showIntro();  /* thanks shown, nothing readable: go on */
