@@ -31,7 +31,8 @@ from analytics.scoring import score_constructs
 from analytics.trend import TrendResult
 from analytics.trend_fallback import fit_with_fallback
 from survey.analysis import queries, snapshots
-from survey.models import Goal, ModelResult, Project, utcnow
+from survey.clock import utcnow
+from survey.models import Goal, ModelResult, Project
 from survey.rounds import counts
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """The database model. Import from here, not from the modules."""
 
-from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
+from survey.models.base import ARMS, RESPONDENT_TYPES, Base
 from survey.models.distribution import (
     ApiToken,
     LinkDraft,
@@ -38,5 +38,4 @@ __all__ = [
     "User",
     "user_project",
     "user_school",
-    "utcnow",
 ]

@@ -50,10 +50,6 @@ class Base(DeclarativeBase):
     }
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def in_list(column: str, values: tuple[str, ...]) -> str:
     """SQL for a CheckConstraint that keeps a text column to a closed set of values."""
     quoted = ", ".join(f"'{value}'" for value in values)

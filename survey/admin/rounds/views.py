@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug import Response
 
+from survey import clock
 from survey.admin.errors import FieldError
 from survey.admin.forms import to_local_input
 from survey.admin.pages import acting_user, form_page, lead_required, read_form
@@ -39,7 +40,7 @@ def round_or_404(round_id: int) -> Round:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.utcnow()
 
 
 def _context(project: Project, round_: Round | None = None) -> dict[str, Any]:
