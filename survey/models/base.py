@@ -16,7 +16,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RESPONDENT_TYPES = ("pupil", "parent", "staff")
 ARMS = ("intervention", "comparison")
 
 
