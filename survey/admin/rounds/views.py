@@ -12,7 +12,6 @@ from werkzeug import Response
 from survey import clock
 from survey.admin.errors import FieldError
 from survey.admin.forms import to_local_input
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
 from survey.admin.rounds import operations
 from survey.admin.rounds.schemas import (
     CloseTimeForm,
@@ -20,6 +19,7 @@ from survey.admin.rounds.schemas import (
     instrument_choices,
     instrument_field,
 )
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
 from survey.db import db_session
 from survey.models import RESPONDENT_TYPES, Project, Round
