@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import ConstructInfo
+from instruments.reading import ConstructInfo
 
 #: The themes pupils, parents and staff are all asked about.
 SHARED_THEMES = ("trivsel", "konflikt", "arbeidsro")
