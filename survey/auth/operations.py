@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey import audit
 from survey.auth.access import USER_SESSION_KEY, VERSION_SESSION_KEY, current_user
-from survey.models import User, utcnow
+from survey.clock import utcnow
+from survey.models import User
 
 log = logging.getLogger(__name__)
 

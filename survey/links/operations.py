@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from survey.links import pool
-from survey.links.pages import offered_languages
+from survey.links.phone_pages import offered_languages
 from survey.links.sealing import draft_id, open_draft, seal_draft
 from survey.models import AccessCode, LinkDraft, Round
 from survey.responses.operations import AnswerError, check_answer, instrument_of

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruments import Instrument, Item, Scale
+from instruments.reading import text_in
 from survey.i18n import LANGUAGES, Language
 from survey.models import AccessCode, Answer, InstrumentVersion, Round, RoundInstrument
 from survey.responses.operations import Respondent, instrument_of, instrument_of_id
@@ -185,10 +186,6 @@ def _language_from_babel(code: str) -> Language:
     return Language(code, name[:1].upper() + name[1:], locale.character_order == "right-to-left")
 
 
-def _text(texts: Any, lang: str, fallback: str) -> str:
-    return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
-
-
 def _icons(scale: Scale) -> list[str | None]:
     count = len(scale.points)
     prefix = {"smileys": "face", "frequency": "often"}.get(scale.kind)
@@ -200,12 +197,14 @@ def _icons(scale: Scale) -> list[str | None]:
 def scale_view(instrument: Instrument, scale: Scale, lang: str) -> ScaleView:
     fallback = instrument.default_language
     choices = tuple(
-        Choice(str(point.value), _text(point.label, lang, fallback), icon)
+        Choice(str(point.value), text_in(point.label, lang, fallback=fallback), icon)
         for point, icon in zip(scale.points, _icons(scale), strict=True)
     )
     decline = None
     if scale.decline_label is not None:
-        decline = Choice("declined", _text(scale.decline_label, lang, fallback), "icon-decline")
+        decline = Choice(
+            "declined", text_in(scale.decline_label, lang, fallback=fallback), "icon-decline"
+        )
     return ScaleView(scale.id, scale.kind, choices, decline)
 
 
@@ -223,8 +222,8 @@ def question(instrument: Instrument, lang: str, number: int) -> Question | None:
         total=len(instrument.items),
         item_id=item.id,
         kind=item.kind,
-        text=_text(item.text, lang, fallback),
-        help=_text(item.help, lang, fallback) if item.help else None,
+        text=text_in(item.text, lang, fallback=fallback),
+        help=text_in(item.help, lang, fallback=fallback) if item.help else None,
         scale=scale,
     )
 
@@ -241,8 +240,8 @@ def survey_data(instrument: Instrument, lang: str, token: str) -> dict[str, Any]
                 "id": item.id,
                 "kind": item.kind,
                 "scale": item.scale,
-                "text": _text(item.text, lang, fallback),
-                "help": _text(item.help, lang, fallback) if item.help else None,
+                "text": text_in(item.text, lang, fallback=fallback),
+                "help": text_in(item.help, lang, fallback=fallback) if item.help else None,
             }
             for item in instrument.items
         ],

@@ -14,8 +14,8 @@ from werkzeug import Response
 from survey import audit
 from survey.admin.distribution.files import safe_name
 from survey.admin.forms import FormSchema
-from survey.admin.pages import acting_user, lead_required
 from survey.admin.schools.views import _group_or_404
+from survey.admin.view_helpers import acting_user, lead_required
 from survey.clock import today_in_norway
 from survey.db import db_session
 from survey.i18n import LANGUAGES

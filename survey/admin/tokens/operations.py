@@ -10,7 +10,8 @@ import secrets
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.models import ApiToken, User, utcnow
+from survey.clock import utcnow
+from survey.models import ApiToken, User
 
 log = logging.getLogger(__name__)
 
