@@ -77,6 +77,8 @@ def trend_chart(
     table = tables.trend_table(trend, measured, responses, invited)
     summary = _summary(table)
     sentence = reading.trend_sentence(trend, construct, name, measured[-1])
+    panel = reading.panel_sentence(trend, measured[-1])
+    sentence = f"{panel} {sentence}" if panel else sentence
     return Chart(
         key,
         title,

@@ -69,6 +69,8 @@ class TrendView:
     #: the rung of the fallback chain: full, no_school_round, single_level or descriptives
     model: str = "full"
     reason: str = ""  #: why not the full model, in Norwegian (as stored)
+    #: panel mode: pupils followed over two or more rounds with `(1 | pupil)`; 0 otherwise
+    panel_pupils: int = 0
 
     @property
     def has_comparison(self) -> bool:
@@ -119,6 +121,7 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         min_group_size=int(result.get("min_group_size", 10)),
         model=str(result.get("model", "full")),  # results stored before the field: full
         reason=str(result.get("reason_nb", "")),
+        panel_pupils=int(result.get("panel_pupils", 0) or 0),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards.reading import trend_sentence, triangulation_sentence
+from dashboards.reading import panel_sentence, trend_sentence, triangulation_sentence
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
 from instruments.reading import ConstructInfo
@@ -91,3 +93,12 @@ def test_triangulation_says_when_no_group_sees_a_clear_difference() -> None:
     sentence = triangulation_sentence("Trivsel", dids, "Vår 2023")
     assert sentence.startswith("Ingen av gruppene viser en tydelig forskjell")
     assert "foresatte −0,12 poeng, usikker" in sentence
+
+
+def test_a_panel_fit_says_the_same_pupils_were_followed_and_a_cross_section_does_not() -> None:
+    trend = _trend(Estimate(-0.3696, -0.5721, -0.1671))
+    assert panel_sentence(trend, ROUNDS[-1]) is None
+    panel = replace(trend, panel_pupils=120)
+    sentence = "De samme elevene, fulgt fra Høst 2021 til Vår 2023."
+    assert panel_sentence(panel, ROUNDS[-1]) == sentence
+    assert panel_sentence(panel, ROUNDS[0]) is None
