@@ -40,6 +40,7 @@ def test_a_sheet_has_a_card_per_pupil_and_spares_all_issued(as_lead, project, gr
     hashes = set(session.scalars(select(PanelMember.code_hash)))
     assert not any(code in h.upper() for code in codes for h in hashes)
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "panel.cards_issued"))
+    assert "Skriv ut nye kort" in as_lead.get(f"/admin/projects/{project.id}/").text
 
 
 def test_cards_in_a_pupil_language_say_so_in_it(as_lead, project, group, session):
