@@ -53,17 +53,6 @@ def _unprocessable(field: str, message: str) -> NoReturn:
     abort(422, messages={"json": {field: [message]}})
 
 
-def _field_of(error: AnswerError) -> str:
-    message = str(error)
-    if "unknown item" in message:
-        return "item_id"
-    if "not available" in message:
-        return "language"
-    if "another class" in message or "round" in message:
-        return "class_token"
-    return "value"
-
-
 @blueprint.route("/responses/<client_id>/answers/<item_id>", methods=["PUT"])
 @blueprint.arguments(AnswerPath(), location="path")
 @blueprint.arguments(AnswerBody())
@@ -86,7 +75,7 @@ def save_answer(
                 session, pupil_class, client, body["language"], item, **answer
             )
         except AnswerError as error:
-            _unprocessable(_field_of(error), str(error))
+            _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
 
 
@@ -103,7 +92,7 @@ def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[s
             db_session(), pupil_class, path["client_id"], body["language"], today_in_norway()
         )
     except AnswerError as error:
-        _unprocessable(_field_of(error), str(error))
+        _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "status": response.status}
 
 
