@@ -13,7 +13,7 @@ from flask import current_app
 from flask_smorest import Blueprint, abort
 
 from survey.clock import today_in_norway
-from survey.db import db_session
+from survey.db import db_session, take_write_lock
 from survey.pupil import operations, queries, tablet
 from survey.pupil.schemas import (
     AnswerBody,
@@ -62,20 +62,19 @@ def save_answer(
 ) -> dict[str, Any]:
     """Save or replace the answer to one item (the same call twice stores it once)."""
     session = db_session()
-    operations.take_write_lock(session)
-    client, item = path["client_id"], path["item_id"]
+    take_write_lock(session)
     answer = {"value": body["value"], "text": body["text"], "declined": body["declined"]}
-    remembered = queries.class_memory().get(_access_id(body))
-    if remembered is None or not operations.save_answer_quickly(
-        session, remembered, client, item, **answer
-    ):
-        pupil_class = _class_of(body)
-        try:
-            operations.save_pupil_answer(
-                session, pupil_class, client, body["language"], item, **answer
-            )
-        except AnswerError as error:
-            _unprocessable(error.field, str(error))
+    try:
+        operations.save_tablet_answer(
+            session,
+            _access_id(body),
+            path["client_id"],
+            body["language"],
+            path["item_id"],
+            **answer,
+        )
+    except AnswerError as error:
+        _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
 
 
@@ -85,7 +84,7 @@ def save_answer(
 @blueprint.response(200, SubmittedResponse())
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
     """Submit the response: its day of completion is kept, never the time."""
-    operations.take_write_lock(db_session())
+    take_write_lock(db_session())
     pupil_class = _class_of(body)
     try:
         response = operations.submit_pupil_response(

@@ -122,13 +122,15 @@ def save_answer(
     value: int | None = None,
     text: str | None = None,
     declined: bool = False,
+    instrument_checked: bool = False,
 ) -> Answer:
-    """Store or replace the answer to one item; the same call twice stores it once."""
-    if response.is_complete:
-        raise AnswerError("the response is already submitted")
-    if not response.round.is_open:
-        raise AnswerError("the round is closed", "class_token")
-    check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
+    """Store or replace the answer to one item; the same call twice stores it once.
+
+    `instrument_checked`: the caller has already passed the answer through `check_answer`
+    against this response's instrument version, so it is not checked again."""
+    ensure_writable(response)
+    if not instrument_checked:
+        check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
     fields = {"value": value, "text": text, "is_declined": declined}
     answer = session.scalar(select(Answer).filter_by(response_id=response.id, item_id=item_id))
     if answer is None:
@@ -146,6 +148,14 @@ def save_answer(
         setattr(answer, name, field_value)
     session.flush()
     return answer
+
+
+def ensure_writable(response: Response) -> None:
+    """Refuse any answer to a response that is submitted, or whose round has closed."""
+    if response.is_complete:
+        raise AnswerError("the response is already submitted")
+    if not response.round.is_open:
+        raise AnswerError("the round is closed", "class_token")
 
 
 def check_answer(
