@@ -41,7 +41,6 @@ def log_in(db: Session, user: User) -> None:
     session.permanent = True
     user.last_login_at = utcnow()
     audit.record(db, "user.login", user=user)
-    log.info("user %s logged in", user.id)
 
 
 def log_out(db: Session) -> None:

@@ -119,7 +119,7 @@ def submit_link(session: Session, secret_key: str, token: str, device_key: str |
     instrument = instrument_of(version)
     language = draft.language if draft else default_language(access)
     if language not in instrument.languages:
-        raise AnswerError(f"the instrument is not available in {language!r}")
+        raise AnswerError(f"the instrument is not available in {language!r}", "language")
     answers = draft.answers if draft else {}
     for item_id, given in answers.items():
         check_answer(

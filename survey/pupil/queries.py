@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,13 +16,10 @@ from instruments import Instrument, Item, Scale
 from instruments.reading import text_in
 from survey.i18n import LANGUAGES, Language
 from survey.models import AccessCode, Answer, InstrumentVersion, Round, RoundInstrument
+from survey.pupil.class_memory import class_memory
 from survey.responses.operations import Respondent, instrument_of, instrument_of_id
 
 ICONS = Path(__file__).resolve().parents[1] / "static" / "pupil" / "icons.svg"
-#: How long a worker remembers the class behind a class code, and for how many codes at most.
-CLASS_MEMORY_SECONDS = 60.0
-CLASS_MEMORY_SIZE = 10_000
-CLASS_MEMORY_KEY = "trivsel.pupil_classes"
 
 
 @dataclass(frozen=True)
@@ -93,48 +87,6 @@ class SavingClass:
     version_id: int
     instrument: Instrument
     respondent: Respondent
-
-
-class ClassMemory:
-    """What one app's worker remembers of classes that were open a moment ago (thread-safe).
-
-    A save that finds its class here skips one query; whatever the memory says, the save's
-    statement checks the response's round, school, class, version and the round's status
-    itself, and any save it refuses is done again from a fresh read.
-    """
-
-    def __init__(self, seconds: float = CLASS_MEMORY_SECONDS, size: int = CLASS_MEMORY_SIZE):
-        self._seconds = seconds
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: dict[int, tuple[float, SavingClass]] = {}
-
-    def get(self, access_id: int | None) -> SavingClass | None:
-        if access_id is None:
-            return None
-        with self._lock:
-            entry = self._entries.get(access_id)
-        if entry is None or time.monotonic() - entry[0] > self._seconds:
-            return None
-        return entry[1]
-
-    def put(self, found: SavingClass) -> None:
-        with self._lock:
-            if len(self._entries) >= self._size:
-                self._entries.clear()
-            self._entries[found.access_id] = (time.monotonic(), found)
-
-    def forget(self, access_id: int) -> None:
-        with self._lock:
-            self._entries.pop(access_id, None)
-
-
-def class_memory() -> ClassMemory:
-    """The current app's memory of open classes, one per app (and so one per worker)."""
-    memory = current_app.extensions.get(CLASS_MEMORY_KEY)
-    if memory is None:  # the first save of this app; setdefault keeps one if threads race
-        memory = current_app.extensions.setdefault(CLASS_MEMORY_KEY, ClassMemory())
-    return memory
 
 
 def saving_class(session: Session, access_id: int | None) -> SavingClass | None:
