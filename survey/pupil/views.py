@@ -28,10 +28,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from survey.clock import today_in_norway
 from survey.db import db_session, take_write_lock
 from survey.models import Response as SurveyResponse
-from survey.panel import cards
-from survey.panel import operations as panel
-from survey.pupil import codes, operations, queries, tablet
-from survey.pupil.schemas import AnswerForm, CardForm, ClassCodeForm, LanguageForm
+from survey.pupil import card_step, codes, operations, queries, tablet
+from survey.pupil.schemas import AnswerForm, ClassCodeForm, LanguageForm
 from survey.pupil.tablet import LANGUAGE_KEY, QUESTION_KEY, RESPONSE_KEY
 from survey.responses.operations import AnswerError, complete_response
 
@@ -209,25 +207,14 @@ def start_form_survey() -> tuple[str, int] | BaseResponse:
     if context is None:
         return redirect(url_for("pupil.choose_language"))
     pupil_class, lang = context
-    member_id = None
-    if pupil_class.access.round.project.is_panel:
-        try:
-            typed = CardForm().load(request.form)["card"]
-        except ValidationError:
-            typed = ""
-        if not cards.is_well_formed(typed):
-            return _survey_page(pupil_class, lang, 422, card_error=_card_error())
-        project_id = pupil_class.access.round.project_id
-        member_id = panel.member_for_card(db_session(), project_id, typed)
+    may_start, member_id = card_step.typed_card(db_session(), pupil_class, request.form)
+    if not may_start:
+        return _survey_page(pupil_class, lang, 422, card_error=card_step.card_error())
     response = operations.start_form_response(db_session(), pupil_class.access, lang)
     response.panel_member_id = member_id  # an unissued code is answered alike, and not linked
     session[RESPONSE_KEY] = response.id
     tablet.touch_pupil(1)
     return redirect(url_for("pupil.form_question", number=1))
-
-
-def _card_error() -> str:
-    return _("Koden stemmer ikke. Se nøye på kortet og prøv igjen.")
 
 
 def _form_response() -> tuple[queries.PupilClass, str, SurveyResponse] | None:
