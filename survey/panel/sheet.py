@@ -92,17 +92,20 @@ def _card(pdf: LetterPdf, x: float, y: float, code: str, texts: tuple[str, str, 
     align = "R" if pdf.is_rtl else "L"
     pdf.set_xy(x + 4, y + 3)
     pdf._shape()
-    pdf.set_font("body", "B", 10)
-    pdf.multi_cell(inner, 5, heading, align=align, new_x="LEFT", new_y="NEXT")
+    pdf.set_font("body", "B", 11)
+    height = 11 * 0.3528 * min(pdf.script.leading, 1.6)
+    pdf.multi_cell(inner, height, heading, align=align, new_x="LEFT", new_y="NEXT")
     pdf._shape("ltr", "latn")
     pdf.set_font("mono", "", 22)
     pdf.set_x(x + 4)
     pdf.cell(inner, 12, printed(code), align="C", new_x="LEFT", new_y="NEXT")
     pdf._shape()
-    pdf.set_font("body", "", 7.5)
+    size = 9.0 if pdf.script.leading < 2 else 8.0  # Nastaliq stacks high: keep to the card
+    pdf.set_font("body", "", size)
     for line in (how, no_name):
         pdf.set_x(x + 4)
-        pdf.multi_cell(inner, 3.6, line, align=align, new_x="LEFT", new_y="NEXT")
+        height = size * 0.3528 * pdf.script.leading
+        pdf.multi_cell(inner, height, line, align=align, new_x="LEFT", new_y="NEXT")
 
 
 def card_sheet_pdf(sheet: CardSheet, codes: Sequence[str]) -> bytes:
