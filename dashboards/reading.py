@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from flask_babel import gettext as _
 
 from analytics.design_check import agreement
-from dashboards.catalog import ConstructInfo
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
 from dashboards.results import INTERVENTION, Estimate, TrendView
+from instruments.reading import ConstructInfo
 
 UP, DOWN, SAME = "up", "down", "same"
 
@@ -45,6 +45,14 @@ def model_notes(trend: TrendView) -> tuple[str, ...]:
     if trend.error or trend.model in ("full", "descriptives"):
         return ()
     return (_("Modell: %(model)s. %(reason)s", model=model_name(trend.model), reason=trend.reason),)
+
+
+def panel_sentence(trend: TrendView, last: str) -> str | None:
+    """Said first where a panel model was fitted: the figures follow the same pupils."""
+    if not trend.panel_pupils or not trend.rounds or last == trend.rounds[0]:
+        return None
+    first = trend.rounds[0]
+    return _("De samme elevene, fulgt fra %(first)s til %(last)s.", first=first, last=last)
 
 
 def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: str) -> str:

@@ -73,6 +73,8 @@ class TrendView:
     reason: str = ""  #: why not the full model, in Norwegian (as stored)
     #: the design-based check of each round's DiD (randomisation p, two-stage interval)
     design: dict[str, DesignCheck] = field(default_factory=dict)
+    #: panel mode: pupils followed over two or more rounds with `(1 | pupil)`; 0 otherwise
+    panel_pupils: int = 0
 
     @property
     def has_comparison(self) -> bool:
@@ -124,6 +126,7 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         model=str(result.get("model", "full")),  # results stored before the field: full
         reason=str(result.get("reason_nb", "")),
         design={str(c["round"]): DesignCheck.from_dict(c) for c in result.get("design_checks", ())},
+        panel_pupils=int(result.get("panel_pupils", 0) or 0),
     )
 
 

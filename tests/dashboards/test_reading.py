@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards.catalog import ConstructInfo
-from dashboards.reading import design_sentence, trend_sentence, triangulation_sentence
+from dashboards.reading import (
+    design_sentence,
+    panel_sentence,
+    trend_sentence,
+    triangulation_sentence,
+)
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
+from instruments.reading import ConstructInfo
 
 ROUNDS = ("Høst 2021", "Vår 2022", "Vår 2023")
 KONFLIKT = ConstructInfo("konflikt", {"nb": "Konflikter"}, higher_is_better=False)
@@ -127,3 +134,12 @@ def test_agreement_keeps_the_clear_reading_and_the_table_shows_both_p_values():
     shown = {c.key: table.shown(table.rows[-1], c) for c in table.columns}
     assert shown["p_random"] == "0,029" and shown["p_min"] == "0,029"
     assert design_sentence(_trend(Estimate(-0.37, -0.57, -0.17)), ROUNDS[-1]) is None
+
+
+def test_a_panel_fit_says_the_same_pupils_were_followed_and_a_cross_section_does_not() -> None:
+    trend = _trend(Estimate(-0.3696, -0.5721, -0.1671))
+    assert panel_sentence(trend, ROUNDS[-1]) is None
+    panel = replace(trend, panel_pupils=120)
+    sentence = "De samme elevene, fulgt fra Høst 2021 til Vår 2023."
+    assert panel_sentence(panel, ROUNDS[-1]) == sentence
+    assert panel_sentence(panel, ROUNDS[0]) is None

@@ -20,7 +20,7 @@ from dashboards.results import TrendView, descriptive_rows, trend_view
 from dashboards.tables import class_table
 from survey.analysis.snapshots import released_item_counts
 from survey.dashboards import queries
-from survey.dashboards.pages import common_context
+from survey.dashboards.project_pages import common_context
 from survey.dashboards.schemas import Filters
 from survey.models import Group, Project, School
 
