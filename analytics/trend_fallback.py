@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.descriptives import describe
+from analytics.design_check import with_design_checks
 from analytics.suppression import check_min_group_size
 from analytics.trend import fit_trend
 from analytics.trend_design import NO_ARM, InsufficientDataError, round_order, treated_indicator
@@ -116,7 +117,10 @@ def fit_with_fallback(
             log.info("trend %s of %s/%s failed: %r", model, respondent_type, construct, error)
             reasons.append(_FAILED[model].format(why=_why(error)))
             continue
-        return replace(result, reason_nb=" ".join(reasons))
+        result = replace(result, reason_nb=" ".join(reasons))
+        if arm is None:
+            return result
+        return with_design_checks(result, data, outcome, round, school, arm, treated=treated)
     return descriptives(" ".join([*reasons, "Bare beskrivende tall vises, uten usikkerhet."]))
 
 

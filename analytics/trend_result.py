@@ -82,6 +82,8 @@ class TrendResult:
     #: which rung of the fallback chain this is (MODELS); results stored before it were "full"
     model: str = "full"
     reason_nb: str = ""  #: why this model and not the full one, in plain Norwegian
+    #: the design-based check of each round's DiD (analytics.design_check.DesignCheck.to_dict)
+    design_checks: tuple[dict[str, Any], ...] = ()
 
     @property
     def is_model(self) -> bool:

@@ -77,6 +77,8 @@ def trend_chart(
     table = tables.trend_table(trend, measured, responses, invited)
     summary = _summary(table)
     sentence = reading.trend_sentence(trend, construct, name, measured[-1])
+    if design := reading.design_sentence(trend, measured[-1]):
+        sentence = f"{sentence} {design}"
     return Chart(
         key,
         title,
@@ -91,7 +93,9 @@ def trend_chart(
 
 def _summary(table: tables.ChartData) -> tables.ChartData:
     """The columns a project leader reads first: n, response rate and the DiD."""
-    wanted = {"round", "rate", "did", "note"} | {c.key for c in table.columns if c.key[:2] == "n_"}
+    wanted = {"round", "rate", "did", "p_random", "p_min", "note"} | {
+        c.key for c in table.columns if c.key[:2] == "n_"
+    }
     columns = [c for c in table.columns if c.key in wanted]
     rows = []
     for row in table.rows:
