@@ -1,7 +1,7 @@
 """The database model. Import from here, not from the modules."""
 
 from instruments import RESPONDENT_TYPES
-from survey.models.base import ARMS, Base
+from survey.models.base import ARMS, Base, utcnow
 from survey.models.distribution import (
     ApiToken,
     LinkDraft,
@@ -42,4 +42,5 @@ __all__ = [
     "User",
     "user_project",
     "user_school",
+    "utcnow",
 ]
