@@ -8,6 +8,7 @@ from survey.models.distribution import (
     PooledLinkResponse,
     ReminderSent,
 )
+from survey.models.jobs import JOB_KINDS, BackgroundJob
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -15,12 +16,14 @@ from survey.models.users import ROLES, AuditEvent, ModelResult, User, user_proje
 
 __all__ = [
     "ARMS",
+    "JOB_KINDS",
     "RESPONDENT_TYPES",
     "ROLES",
     "AccessCode",
     "Answer",
     "ApiToken",
     "AuditEvent",
+    "BackgroundJob",
     "Base",
     "Goal",
     "Group",

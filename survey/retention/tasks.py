@@ -7,8 +7,8 @@ import datetime as dt
 from flask import Flask
 
 from survey.db import get_database
+from survey.jobs.periodic import Job
 from survey.retention.operations import purge_expired_projects
-from survey.scheduler import Job
 
 
 def purge_expired(app: Flask) -> None:
