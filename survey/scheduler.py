@@ -58,9 +58,17 @@ def run_worker(app: Flask, concurrency: int = 1, clock: bool = True) -> None:
         add_jobs(scheduler, app)
         scheduler.start()
     consumer = get_queue(app).create_consumer(
-        workers=concurrency, worker_type="thread", periodic=False, initial_delay=0.1
+        workers=concurrency,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.1,
+        max_delay=1.0,
     )
-    log.info("worker started: %d job threads, clock %s", concurrency, "on" if clock else "off")
+    log.info(
+        "worker started with %d jobs on the clock, %d job threads",
+        len(all_jobs()) if clock else 0,
+        concurrency,
+    )
     try:
         consumer.run()
     finally:

@@ -54,6 +54,9 @@ def run_analysis_job(session: Session, job: BackgroundJob, _progress: Progress) 
     """Analyse one project; a failure is recorded for the back-off and the dashboard."""
     project_id = job.project_id
     assert project_id is not None
+    # One analysis of a project at a time, whichever workers hold its jobs (PostgreSQL; SQLite
+    # has one writer anyway). The later one then finds the data unchanged and skips.
+    session.execute(select(Project.id).where(Project.id == project_id).with_for_update())
     started = utcnow()
     requested = pending_request(session, project_id) is not None
     if not requested and not failures.may_retry(session, project_id, started):
