@@ -138,6 +138,7 @@ def run_job(app: Flask, job_id: int) -> None:
         if attempt is None:
             log.info("job %s is done, failed or held by another worker", job_id)
             return
+        log.info("job %s claimed (attempt %s)", job_id, attempt)
         heartbeat = None
         if not app.config["JOBS_IMMEDIATE"]:
             heartbeat = Heartbeat(database, job_id, attempt, lease)
