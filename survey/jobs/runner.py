@@ -34,7 +34,6 @@ MAX_ATTEMPTS = 3
 #: Each kind's handler, `handler(session, job, progress) -> dict of columns to set when done`.
 HANDLERS = {
     "export": "survey.exports.tasks:run_export_job",
-    "letters": "survey.admin.distribution.tasks:run_letters_job",
     "analysis": "survey.analysis.tasks:run_analysis_job",
 }
 Progress = Callable[[int, int], None]
