@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, PostgresHuey, SqliteHuey
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -49,7 +49,8 @@ def _make_queue(app: Flask) -> Huey:
         url = make_url(app.config["DATABASE_URL"])
         if url.get_backend_name() == "postgresql":
             dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-            queue = PostgresHuey(name, dsn=dsn, results=False)
+            queue = PostgresHuey(name, dsn=dsn, results=False, create_tables=False)
+            _create_queue_tables(app, queue)
         else:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             queue = SqliteHuey(
@@ -61,6 +62,24 @@ def _make_queue(app: Flask) -> Huey:
 
     app.extensions[EXTENSION_KEY + ".task"] = queue.task(name=TASK_NAME)(run)
     return queue
+
+
+#: Any fixed number: the advisory lock under which one process at a time creates huey's tables.
+_SCHEMA_LOCK = 7160516
+
+
+def _create_queue_tables(app: Flask, queue: Huey) -> None:
+    """huey's CREATE TABLE IF NOT EXISTS, one process at a time: run at once by two processes,
+    PostgreSQL may fail one of them on its catalog's unique index."""
+    from survey.db import get_database
+
+    with get_database(app).engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+        try:
+            queue.storage.initialize_schema()
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+            connection.commit()
 
 
 def enqueue(
