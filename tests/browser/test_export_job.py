@@ -91,6 +91,7 @@ def test_an_evaluator_watches_the_export_progress_and_r_reads_the_file(
         page.wait_for_selector("#export-download:not([hidden])")
     finally:
         consumer.stop(graceful=True)
+        get_queue(export_app).storage.close()
     assert page.evaluate("window.samePage") is True, "the page was reloaded"
     done, total = (int(page.get_attribute("#export-progress", n)) for n in ("value", "max"))
     assert done == total > 0

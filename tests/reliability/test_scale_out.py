@@ -31,7 +31,7 @@ from survey.accounts.operations import create_user
 from survey.app import create_app
 from survey.db import get_database, make_engine
 from survey.demo.loader import load_demo
-from survey.jobs.queue import enqueue
+from survey.jobs.queue import enqueue, get_queue
 from survey.migrate import upgrade
 from survey.models import AuditEvent, BackgroundJob, Project, User
 from tests.conftest import POSTGRES_URL, TEST_SECRET_KEY
@@ -209,4 +209,5 @@ def test_fifty_jobs_finish_exactly_once_though_a_worker_is_killed(database, fold
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        get_queue(app).storage.close()  # the connection this process enqueued on
         get_database(app).engine.dispose()
