@@ -86,15 +86,23 @@ def serve(host: str, port: int, workers: int, no_jobs: bool, parent_pid: int | N
     run_server(_app(), host=host, port=port, workers=workers)
 
 
-@main.command(help="Run the clock and the scheduled jobs until stopped (the only job runner).")
+@main.command(help="Run the clock and the jobs until stopped (the only job runner).")
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs run at once by this worker.",
+)
+@click.option("--no-clock", is_flag=True, help="Run jobs only; another worker keeps the clock.")
 @click.option("--parent-pid", type=int, hidden=True, help="End when this process ends.")
-def worker(parent_pid: int | None) -> None:
+def worker(concurrency: int, no_clock: bool, parent_pid: int | None) -> None:
     from survey.processes import exit_with_parent, leave_at_once
-    from survey.scheduler import run_blocking_scheduler
+    from survey.scheduler import run_worker
 
     if parent_pid is not None:
         exit_with_parent(parent_pid)
-    run_blocking_scheduler(_app())
+    run_worker(_app(), concurrency=concurrency, clock=not no_clock)
     leave_at_once()  # without waiting for a job still running: each is idempotent
 
 

@@ -6,6 +6,8 @@ import getpass
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from survey.exports.package import FORMATS
 from survey.models import RESPONDENT_TYPES
@@ -47,11 +49,32 @@ def export(
         include_free_text=free_text,
     )
     app = command_app()
-    try:
-        with app.app_context(), get_database(app).session_scope() as session:
-            result = run_export(session, request, fmt, out, via=f"cli:{getpass.getuser()}")
-    except LookupError as error:
-        raise click.ClickException(str(error)) from error
+    # rich draws the bar on a terminal and stays quiet when the output is a pipe or a file.
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        rows = bar.add_task("Responses written", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(rows, completed=done, total=total)
+
+        try:
+            with app.app_context(), get_database(app).session_scope() as session:
+                result = run_export(
+                    session,
+                    request,
+                    fmt,
+                    out,
+                    via=f"cli:{getpass.getuser()}",
+                    progress=progress,
+                )
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
     click.echo(f"Wrote {result.path} ({result.responses} responses).")
     if free_text:
         click.echo("It holds free text, which may contain names: handle it accordingly.")

@@ -27,7 +27,7 @@ from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
 from survey.exports.aggregates import ScoreAggregates
 from survey.exports.frames import ChunkShaper
 from survey.exports.plan import ExportPlan, ExportRequest, build_plan
-from survey.exports.queries import stream_chunks
+from survey.exports.queries import language_counts, stream_chunks
 from survey.exports.statfiles import StatFileWriter
 from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
 from survey.exports.tables import readable, table_columns
@@ -97,6 +97,7 @@ class Batch:
 
 
 Sink = Callable[[Batch], None]
+Progress = Callable[[int, int], None]
 
 
 def export_file_name(project: Project, fmt: str, today: dt.date) -> str:
@@ -110,16 +111,29 @@ def run_export(
     out: Path,
     user: User | None = None,
     via: str = "web",
+    progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> ExportResult:
-    """Write the export to `out` and record it in the audit log (who, when, what, how)."""
+    """Write the export to `out` and record it in the audit log (who, when, what, how).
+
+    `progress(rows_done, rows_total)` is called as the responses are written.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     plan = build_plan(session, request)
     out = Path(out)
+    report: Callable[[int], None] | None = None
+    if progress is not None:
+        total = sum(row[-1] for row in language_counts(session, request))
+        progress(0, total)
+
+        def report(done: int) -> None:
+            progress(done, total)
+
     if fmt == "zip":
-        responses, files = _write_package(session, plan, out)
+        responses, files = _write_package(session, plan, out, report)
     else:
-        responses = _write_single(session, plan, fmt, out)
+        responses = _write_single(session, plan, fmt, out, report)
         files = [out.name]
     audit.record(
         session,
@@ -130,13 +144,16 @@ def run_export(
         via=via,
         responses=responses,
         files=files,
+        **({"job_id": job_id} if job_id is not None else {}),
         **request.describe(),
     )
     log.info("exported project %s as %s: %d responses", plan.project.id, fmt, responses)
     return ExportResult(out, fmt, responses, tuple(files), clock.utcnow().date())
 
 
-def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:
+def _stream(
+    session: Session, plan: ExportPlan, sinks: list[Sink], report: Callable[[int], None] | None
+) -> int:
     shaper = ChunkShaper(plan)
     count = 0
     for chunk in stream_chunks(session, plan.request):
@@ -144,23 +161,31 @@ def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:
         for sink in sinks:
             sink(batch)
         count += len(batch.responses)
+        if report is not None:
+            report(count)
     return count
 
 
-def _write_single(session: Session, plan: ExportPlan, fmt: str, out: Path) -> int:
+def _write_single(
+    session: Session,
+    plan: ExportPlan,
+    fmt: str,
+    out: Path,
+    report: Callable[[int], None] | None = None,
+) -> int:
     if fmt == "csv":
         writer = CsvWriter(out, table_columns(plan))
-        count = _stream(session, plan, [lambda b: writer.write(b.table)])
+        count = _stream(session, plan, [lambda b: writer.write(b.table)], report)
         writer.close()
         return count
     if fmt in ("sav", "dta"):
         stat = StatFileWriter(out, plan.variables, fmt, plan.project.name)
-        count = _stream(session, plan, [lambda b: stat.write(b.wide)])
+        count = _stream(session, plan, [lambda b: stat.write(b.wide)], report)
         stat.close()
         return count
     aggregates = ScoreAggregates(plan)
     book = _Workbook(plan, out)
-    count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add])
+    count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add], report)
     book.close(aggregates.table())
     return count
 
@@ -201,7 +226,9 @@ class _Workbook:
         self.book.close()
 
 
-def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, list[str]]:
+def _write_package(
+    session: Session, plan: ExportPlan, out: Path, report: Callable[[int], None] | None = None
+) -> tuple[int, list[str]]:
     created_at = clock.utcnow()
     with tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp:
         folder = Path(tmp)
@@ -221,7 +248,7 @@ def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, 
             book.add,
             lambda b: aggregates.add(b.wide),
         ]
-        count = _stream(session, plan, sinks)
+        count = _stream(session, plan, sinks, report)
         for writer in (wide_csv, long_csv, *stats):
             writer.close()
         table = aggregates.table()

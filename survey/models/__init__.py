@@ -10,6 +10,7 @@ from survey.models.distribution import (
     ReminderSent,
 )
 from survey.models.panel import PanelKey, PanelMember
+from survey.models.jobs import JOB_KINDS, BackgroundJob
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -17,12 +18,14 @@ from survey.models.users import ROLES, AuditEvent, ModelResult, User, user_proje
 
 __all__ = [
     "ARMS",
+    "JOB_KINDS",
     "RESPONDENT_TYPES",
     "ROLES",
     "AccessCode",
     "Answer",
     "ApiToken",
     "AuditEvent",
+    "BackgroundJob",
     "Base",
     "Goal",
     "Group",

@@ -37,6 +37,7 @@ NOT_OUTPUTS = {
     r"^printable\.": "blank questionnaires to print",
     r"^auth\.": "the log-in page",
     r"^(static|dashboards\.static|dashboards\.plotly_\w+)$": "static files",
+    r"^exports\.job_(page|status|file)$": "read by `exports`: an export job, its requester's only",
 }
 #: Writes that answer with a file. A write that looks like a download (by its name or its
 #: path) must be here, read as an export or declared free of answers.
@@ -241,10 +242,19 @@ class Reader:
             if free_text:
                 form["free_text"] = "on"
             reply = client.post(url, data=form)
+            reply.close()
+            if reply.status_code != 303:
+                self.problems.append(f"POST {url} format={fmt}: {reply.status_code}")
+                continue
+            job = reply.headers["Location"]  # the export is a job: its page, status and file
+            page, status = self._get(client, job), client.get(f"{job}/status")
+            outputs.append(Output(job, "exports.job_page", "page", page.get_data(as_text=True)))
+            outputs.append(Output(f"{job}/status", "exports.job_status", "json", status.text))
+            reply = client.get(status.get_json()["download_url"])
             body = reply.get_data()
             reply.close()
             if reply.status_code != 200:
-                self.problems.append(f"POST {url} format={fmt}: {reply.status_code}")
+                self.problems.append(f"GET {job}/file: {reply.status_code}")
                 continue
             source = f"{url} format={fmt}"
             for name, text in _files(fmt, body):
