@@ -9,8 +9,8 @@ from survey.models.distribution import (
     PooledLinkResponse,
     ReminderSent,
 )
-from survey.models.panel import PanelKey, PanelMember
 from survey.models.jobs import JOB_KINDS, BackgroundJob
+from survey.models.panel import PanelKey, PanelMember
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
