@@ -229,6 +229,9 @@ def information_letter(round_id: int) -> Response:
         closes_at=round_.closes_at,
         min_group_size=round_.project.min_group_size,
         questionnaire_url=link_url(None, questionnaire),
+        sender=round_.project.letter_sender,
+        contact=round_.project.letter_contact,
+        data_controller=round_.project.data_controller,
     )
     name = safe_name(f"informasjonsbrev-{school.code}-{language}.pdf")
     return Response(
