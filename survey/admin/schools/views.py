@@ -60,7 +60,9 @@ def create(project_id: int) -> tuple[str, int] | Response:
 @lead_required
 def edit(school_id: int) -> tuple[str, int]:
     school = school_or_404(school_id)
-    values = {key: getattr(school, key) for key in ("name", "code", "arm", "contact_email")}
+    values = {
+        key: getattr(school, key) for key in ("name", "code", "arm", "contact_email", "language")
+    }
     return form_page(SCHOOL_FORM, project=school.project, school=school, values=values)
 
 
