@@ -180,6 +180,7 @@ def survey() -> tuple[str, int] | BaseResponse:
         choices=queries.language_choices(instrument),
         scales=queries.scale_views(instrument, lang),
         data={**queries.survey_data(instrument, lang, token), "idle": _idle_settings()},
+        support=instrument.support_messages(lang),
     )
 
 
@@ -273,7 +274,9 @@ def form_finish() -> tuple[str, int] | BaseResponse:
 
 @blueprint.get("/elev/takk")
 def form_thanks() -> tuple[str, int]:
-    return _render("pupil/thanks.html")
+    context = _survey_context()
+    support = context[0].instrument.support_messages(context[1]) if context else []
+    return _render("pupil/thanks.html", support=support)
 
 
 @blueprint.get("/elev/er-du-der")
