@@ -1,7 +1,7 @@
 """A school's written language (bokmål or nynorsk) for its report, and the project's letter
 sender, contact person and data controller (behandlingsansvarlig) for the information letter.
 
-Revision ID: p3_school_language_and_letter_sender
+Revision ID: p3_school_lang_letter_sender
 Revises: l1_links_bound_and_pooled
 Create Date: 2026-12-03
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "p3_school_language_and_letter_sender"
+revision: str = "p3_school_lang_letter_sender"
 down_revision: str | None = "l1_links_bound_and_pooled"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

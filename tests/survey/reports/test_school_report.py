@@ -210,3 +210,25 @@ def test_an_open_round_has_no_report(
     )
 
     assert response.status_code == 404
+
+
+def test_the_report_list_shows_a_school_contact_only_their_schools(
+    client: FlaskClient, snapshot: Snapshot, session: Session
+) -> None:
+    contact = User(
+        email="kontakt2@rapport.no",
+        role="school_contact",
+        password_hash="x",
+        schools=[snapshot.schools["VE"]],
+    )
+    session.add(contact)
+    session.flush()
+    with client.session_transaction() as browser_session:
+        browser_session["user_id"] = contact.id
+
+    page = client.get(f"/reports/project/{snapshot.project.id}/")
+
+    assert page.status_code == 200
+    assert "Vestli skole" in page.text and "Nordli skole" not in page.text
+    own = snapshot.schools["VE"].id
+    assert f"/reports/school/{own}/round/{snapshot.rounds[-1].id}.pdf" in page.text
