@@ -232,3 +232,10 @@ def test_the_report_list_shows_a_school_contact_only_their_schools(
     assert "Vestli skole" in page.text and "Nordli skole" not in page.text
     own = snapshot.schools["VE"].id
     assert f"/reports/school/{own}/round/{snapshot.rounds[-1].id}.pdf" in page.text
+
+
+def test_a_closed_rounds_page_links_to_the_reports(client: FlaskClient, snapshot: Snapshot) -> None:
+    with client.session_transaction() as browser_session:
+        browser_session["user_id"] = snapshot.lead.id
+    page = client.get(f"/admin/rounds/{snapshot.rounds[-1].id}/")
+    assert f'href="/reports/project/{snapshot.project.id}/"' in page.text
