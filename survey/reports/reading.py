@@ -131,12 +131,14 @@ def summary(
                     list=", ".join(changes[SAME]),
                 )
             )
-    if hidden:
+    for reason in sorted({cell.hidden for _name, cell in hidden}):
+        names = [name for name, cell in hidden if cell.hidden == reason]
+        cell = next(cell for _name, cell in hidden if cell.hidden == reason)
         lines.append(
             _(
                 "Ikke vist: %(list)s. %(why)s.",
-                list=", ".join(name for name, _cell in hidden),
-                why=hidden_text(hidden[0][1], min_group_size, section.respondent_type),
+                list=", ".join(names),
+                why=hidden_text(cell, min_group_size, section.respondent_type),
             )
         )
     return lines

@@ -239,3 +239,15 @@ def test_a_closed_rounds_page_links_to_the_reports(client: FlaskClient, snapshot
         browser_session["user_id"] = snapshot.lead.id
     page = client.get(f"/admin/rounds/{snapshot.rounds[-1].id}/")
     assert f'href="/reports/project/{snapshot.project.id}/"' in page.text
+
+
+def test_a_school_hidden_so_another_cannot_be_worked_out_shows_no_figure(
+    client: FlaskClient, snapshot: Snapshot
+) -> None:
+    text = _report_text(client, snapshot.lead, snapshot.schools["AU"], snapshot.rounds[-1])
+
+    assert "Skjult for at et annet skjult tall ikke skal kunne regnes ut" in text
+    own = snapshot.scores[snapshot.scores["school"] == "AU"]
+    for (round_label, construct), part in own.groupby(["round", "construct"]):
+        assert _school_row(snapshot.tables[construct], "AU", round_label)["suppressed"]
+        assert number(part["score"].mean()) not in text, (round_label, construct)
