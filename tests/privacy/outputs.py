@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import openpyxl
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
@@ -204,7 +205,7 @@ class Reader:
         if kind is None:
             self.problems.append(f"GET {url}: cannot read {reply.mimetype}; declare it in BINARY")
             return
-        text = reply.get_data(as_text=True)
+        text = _pdf_text(reply.data) if kind == "pdf" else reply.get_data(as_text=True)
         yield Output(url, endpoint, kind, text, values)
         if kind != "page" or not endpoint.startswith("dashboards."):
             return
@@ -276,7 +277,13 @@ def _kind(mimetype: str) -> str | None:
         "text/plain": "text",
         "text/css": "text",
         "text/javascript": "text",
+        "application/pdf": "pdf",
     }.get(mimetype)
+
+
+def _pdf_text(body: bytes) -> str:
+    """A PDF's words (the school report), compared as text: its bytes carry no answers."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
 def _files(fmt: str, body: bytes) -> Iterator[tuple[str, str]]:

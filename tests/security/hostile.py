@@ -30,7 +30,16 @@ HOSTILE_STRINGS: dict[str, str] = {
 }
 
 #: Fields that hold free text, where a script tag or an SQL fragment is kept as typed...
-FREE_TEXT = {"name", "description", "label", "text", "kommentar"}
+FREE_TEXT = {
+    "name",
+    "description",
+    "label",
+    "text",
+    "kommentar",
+    "letter_sender",
+    "letter_contact",
+    "data_controller",
+}
 #: ...these kinds of hostile string, that is: plain text, shown escaped.
 KEPT_AS_TEXT = {"script tag", "sql", "template"}
 #: How a page shows SCRIPT: escaped by Jinja.

@@ -230,6 +230,9 @@ def information_letter(round_id: int) -> Response:
         min_group_size=round_.project.min_group_size,
         questionnaire_url=link_url(None, questionnaire),
         is_panel=round_.project.is_panel,
+        sender=round_.project.letter_sender,
+        contact=round_.project.letter_contact,
+        data_controller=round_.project.data_controller,
     )
     name = safe_name(f"informasjonsbrev-{school.code}-{language}.pdf")
     return Response(

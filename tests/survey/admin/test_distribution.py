@@ -136,3 +136,20 @@ def test_a_download_of_more_links_than_a_batch_holds_is_refused_with_a_message(
     page = post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data)
     assert page.status_code == 422
     assert f"høyst {MAX_LINKS} lenker" in page.text
+
+
+def test_the_information_letter_names_sender_contact_and_data_controller(
+    session, as_lead, open_round, school
+):
+    open_round.project.letter_sender = "Oppvekstetaten i Nordby kommune"
+    open_round.project.letter_contact = "Kari Nordmann, tlf. 400 00 000"
+    open_round.project.data_controller = "Nordby kommune"
+    session.flush()
+    page = as_lead.get(
+        f"/admin/rounds/{open_round.id}/information-letter.pdf?school={school.id}&language=nb"
+    )
+    text = " ".join(PdfReader(io.BytesIO(page.data)).pages[0].extract_text().split())
+    assert "Behandlingsansvarlig for opplysningene er Nordby kommune." in text
+    assert "kontakte Kari Nordmann, tlf. 400 00 000." in text
+    assert "Med vennlig hilsen Oppvekstetaten i Nordby kommune" in text
+    assert len(PdfReader(io.BytesIO(page.data)).pages) == 1
