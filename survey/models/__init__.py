@@ -3,6 +3,7 @@
 from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
 from survey.models.distribution import (
     ApiToken,
+    LinkBatch,
     LinkDraft,
     OptOutCount,
     PooledLinkResponse,
@@ -25,6 +26,7 @@ __all__ = [
     "Goal",
     "Group",
     "InstrumentVersion",
+    "LinkBatch",
     "LinkDraft",
     "ModelResult",
     "OptOutCount",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from survey import audit
 from survey.clock import today_in_norway
 from survey.links import pool
-from survey.models import AccessCode, Answer, LinkDraft, Response, Round, User
+from survey.models import AccessCode, Answer, LinkBatch, LinkDraft, Response, Round, User
 from survey.rounds.operations import create_class_codes
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def close_round(
     if round_.closes_at > now:  # closed by hand before the planned time
         round_.closes_at = max(now, round_.opens_at + dt.timedelta(seconds=1))
     drafts = discard_link_drafts(session, round_.id)
+    forget_link_batch_tokens(session, round_.id)
     unsent = discard_unsent_pupil_responses(session, round_.id)
     audit.record(
         session,
@@ -166,6 +167,17 @@ def discard_link_drafts(session: Session, round_id: int) -> int:
     result = session.execute(
         delete(LinkDraft)
         .where(LinkDraft.access_code_id.in_(in_round))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def forget_link_batch_tokens(session: Session, round_id: int) -> int:
+    """No letter is sent for a closed round, so no batch keeps its tokens sealed any more."""
+    result = session.execute(
+        update(LinkBatch)
+        .where(LinkBatch.round_id == round_id, LinkBatch.sealed_tokens.is_not(None))
+        .values(sealed_tokens=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

@@ -109,6 +109,7 @@ def create_links(
     count: int,
     secret_key: str,
     group_id: int | None = None,
+    batch_id: int | None = None,
 ) -> list[str]:
     """Make `count` one-time link tokens; the tokens are returned once and never stored.
 
@@ -124,6 +125,7 @@ def create_links(
             respondent_type=respondent_type,
             school_id=school_id,
             group_id=group_id,
+            batch_id=batch_id,
             code_hash=codes.link_token_hash(secret_key, token),
         )
         for token in tokens
