@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "r2_link_batches"
 down_revision: str | None = "l1_links_bound_and_pooled"
 branch_labels: str | Sequence[str] | None = None
@@ -53,7 +52,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["round_id"], ["round.id"], name=op.f("fk_link_batch_round_id_round"), ondelete="CASCADE"
+            ["round_id"],
+            ["round.id"],
+            name=op.f("fk_link_batch_round_id_round"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["school_id"],
@@ -78,9 +80,7 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
-        batch_op.create_check_constraint(
-            "only_links_are_voided", "kind = 'link' OR NOT is_voided"
-        )
+        batch_op.create_check_constraint("only_links_are_voided", "kind = 'link' OR NOT is_voided")
 
 
 def downgrade() -> None:
