@@ -34,6 +34,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 REFUSED_UNFILLED = {"admin.schools.import_file", "auth.submit_login"}
 #: Routes that take no fields at all: a button, not a form.
 ACTIONS = {
+    "admin.batches.void",
     "admin.goals.delete",
     "admin.rounds.close_now",
     "admin.rounds.open_now",
