@@ -1,4 +1,5 @@
-"""The round lifecycle, planned → open → closed: by hand, or on time by the worker. Only flush.
+"""The round lifecycle, planned → open → closed: by hand, or on time by the worker; an admin
+may open a closed round again. Only flush.
 
 Each change of state is one conditional UPDATE (`WHERE status = <from>`), so a round opens or
 closes exactly once even when the schedule job runs twice, in two processes at once, or while a
@@ -151,6 +152,36 @@ def close_round(
         drafts,
         unsent,
     )
+    return True
+
+
+def reopen_round(
+    session: Session, round_: Round, closes_at: dt.datetime, now: dt.datetime, user: User
+) -> bool:
+    """Open a closed round again until `closes_at`, by an admin; True if this call did it.
+
+    What the close discarded (unsent drafts, the batches' sealed tokens) stays discarded, and
+    the link responses it released stay released; new link answers wait in the pool again.
+    """
+    if round_.status != "closed":
+        raise LifecycleError("not_closed", "only a closed round can be reopened")
+    if closes_at <= now:
+        raise LifecycleError("closes_in_past", "the new closing time must lie ahead")
+    previous = round_.closes_at
+    if not _move(session, round_, "closed", "open"):
+        return False
+    round_.closes_at = closes_at
+    session.flush()
+    audit.record(
+        session,
+        "round.reopened",
+        user=user,
+        project_id=round_.project_id,
+        round_id=round_.id,
+        previous_closes_at=previous.isoformat(),
+        closes_at=closes_at.isoformat(),
+    )
+    log.info("reopened round %s", round_.id)
     return True
 
 

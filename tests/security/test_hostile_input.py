@@ -38,6 +38,7 @@ ACTIONS = {
     "admin.goals.delete",
     "admin.rounds.close_now",
     "admin.rounds.open_now",
+    "admin.rounds.reopen",  # its form is on a closed round's page; the walk's round is open
     "admin.schools.delete_group",
     "admin.tokens.revoke",
     "api_rounds.close_round",
