@@ -28,6 +28,7 @@ from werkzeug import Response
 
 from survey import audit
 from survey.admin.distribution import operations, queries
+from survey.admin.distribution.code_sheet import ClassCodePage, class_code_sheet_pdf
 from survey.admin.distribution.files import batch_of, link_csv, link_url, safe_name
 from survey.admin.distribution.letters import (
     InformationLetter,
@@ -227,6 +228,39 @@ def information_letter(round_id: int) -> Response:
         information_letter_pdf(letter),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.get("/class-codes.pdf")
+@lead_required
+def class_code_sheet(round_id: int) -> Response:
+    """The printable sheet of class codes, one page per class, for the contact teachers."""
+    round_ = round_or_404(round_id)
+    if round_.status != "open" or round_.instrument_for("pupil") is None:
+        abort(404)
+    codes = queries.class_codes(db_session(), round_, current_app.config["SECRET_KEY"])
+    school_id = request.args.get("school", type=int)
+    pages = [
+        ClassCodePage(
+            school.name,
+            group.label,
+            codes[group.id],
+            link_url(None, url_for("pupil.start", kode=codes[group.id])),
+        )
+        for school in round_.project.schools
+        if school_id in (None, school.id)
+        for group in school.groups
+        if group.id in codes
+    ]
+    if not pages:
+        abort(404)
+    pdf = class_code_sheet_pdf(
+        pages, round_.label, round_.opens_at, round_.closes_at, link_url(None, "/")
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="klassekoder.pdf"', **NO_STORE},
     )
 
 

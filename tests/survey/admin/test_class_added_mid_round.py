@@ -3,8 +3,10 @@ the monitor counted its pupils in the denominator)."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from survey.models import AccessCode, Group
@@ -49,3 +51,20 @@ def test_a_class_added_by_mistake_mid_round_can_still_be_deleted(
     added = session.scalar(select(Group).filter_by(label="5C"))
     post_form(f"/admin/groups/{added.id}/delete")
     assert session.scalar(select(Group).filter_by(label="5C")) is None
+
+
+def test_the_class_code_sheet_has_a_page_per_class_with_its_code(
+    as_lead, open_round, group
+) -> None:
+    page = as_lead.get(f"/admin/rounds/{open_round.id}/distribution")
+    code = re.search(r'class="class-code">([A-Z0-9]{6})<', page.text).group(1)
+    sheet = as_lead.get(f"/admin/rounds/{open_round.id}/class-codes.pdf")
+    assert sheet.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(sheet.data))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert " ".join(code) in text and "6A" in text
+
+
+def test_a_planned_round_has_no_class_code_sheet(as_lead, planned_round) -> None:
+    assert as_lead.get(f"/admin/rounds/{planned_round.id}/class-codes.pdf").status_code == 404
