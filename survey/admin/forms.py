@@ -109,8 +109,9 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
 def between(low: float, high: float) -> Callable[[float], None]:
     def check(value: float) -> None:
         if not low <= value <= high:
+            low_text, high_text = number(low, 0), number(high, 0)
             raise ValidationError(
-                _("Velg et tall fra %(low)s til %(high)s.", low=number(low, 0), high=number(high, 0))
+                _("Velg et tall fra %(low)s til %(high)s.", low=low_text, high=high_text)
             )
 
     return check
