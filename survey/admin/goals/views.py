@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug import Response
 
 from dashboards.formatting import number
 from instruments import bundled_instruments
-from survey.admin.goals import operations
+from survey.admin.goals import operations, queries
 from survey.admin.goals.schemas import GoalForm
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
-from survey.auth.access import project_or_404
+from survey.admin.pages import (
+    acting_user,
+    form_page,
+    lead_required,
+    read_form,
+)
+from survey.auth.access import project_or_404, roles_required
 from survey.db import db_session
 from survey.models import Goal, Project
 
 blueprint = Blueprint("goals", __name__)
 
 FORM = "admin/goal_form.html"
+#: Goal figures come from the published snapshot: for project leads and evaluators.
+results_required = roles_required("project_lead", "evaluator")
 
 
 def asked_constructs() -> dict[str, dict[str, str]]:
@@ -65,6 +72,19 @@ def _goal_or_404(goal_id: int) -> Goal:
         abort(404)
     project_or_404(goal.project_id)
     return goal
+
+
+@blueprint.get("/projects/<int:project_id>/goals/")
+@results_required
+def overview(project_id: int) -> str:
+    """Every goal of the project at a glance: status, estimate and CI against the target."""
+    project = project_or_404(project_id)
+    return render_template(
+        "admin/goals.html",
+        project=project,
+        cards=queries.goal_cards(db_session(), project),
+        constructs=asked_constructs(),
+    )
 
 
 @blueprint.get("/projects/<int:project_id>/goals/new")
