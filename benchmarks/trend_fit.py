@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.scoring import score_constructs
+from analytics.scoring import ConstructSpec, score_constructs
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec, DemoDesign, school_year_rounds
+from analytics.simulation_design import DemoDesign, school_year_rounds
 from analytics.trend import fit_trend
 
 SPEC = ConstructSpec("konflikt", tuple((f"konflikt_{i}", i == 3) for i in range(4)))

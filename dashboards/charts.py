@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from dashboards import figures, figures_items, reading, tables
-from dashboards.catalog import ConstructInfo, ItemInfo, text_in
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
 from dashboards.labels import arm_name, direction_note, goal_status_name, respondent_type_name
 from dashboards.results import Estimate, GoalView, TrendView
+from instruments.reading import ConstructInfo, ItemInfo, text_in
 
 
 @dataclass(frozen=True)

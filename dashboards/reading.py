@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import ConstructInfo
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
 from dashboards.results import INTERVENTION, Estimate, TrendView
+from instruments.reading import ConstructInfo
 
 UP, DOWN, SAME = "up", "down", "same"
 

@@ -15,11 +15,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from analytics.csvsafe import defuse
-from dashboards.catalog import ItemInfo, text_in
 from dashboards.formatting import count, number, percent, signed
 from dashboards.items import Distribution
 from dashboards.labels import arm_name, respondent_type_name
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
+from instruments.reading import ItemInfo, text_in
 
 TEXT, COUNT, ESTIMATE, SIGNED, PERCENT = "text", "count", "estimate", "signed", "percent"
 

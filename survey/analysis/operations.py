@@ -31,7 +31,8 @@ from analytics.scoring import score_constructs
 from analytics.trend import TrendResult
 from analytics.trend_fallback import fit_with_fallback
 from survey.analysis import queries, snapshots
-from survey.models import Goal, ModelResult, Project, utcnow
+from survey.clock import utcnow
+from survey.models import Goal, ModelResult, Project
 from survey.rounds import counts
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def stored_results(session: Session, project_id: int) -> list[ModelResult]:
 
 
 def _scores(
-    answers: pd.DataFrame, constructs: dict[int, list[queries.ConstructInfo]]
+    answers: pd.DataFrame, constructs: dict[int, list[queries.ScoredConstruct]]
 ) -> tuple[pd.DataFrame, dict[str, bool]]:
     """Scale scores of one respondent type, each response scored by its own version."""
     parts = []
@@ -132,7 +133,7 @@ def _analyses(
     key: tuple[str, str],
     scores: pd.DataFrame,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
     min_group_size: int,
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     construct, respondent_type = key
@@ -172,7 +173,7 @@ def failed_result(kind: str, construct: str, respondent_type: str) -> dict[str, 
 def _unscored(
     respondent_type: str,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Failed results for every construct of answers that could not be scored."""
     names = {
@@ -190,7 +191,7 @@ def _unscored(
 def _reliability(
     construct: str,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
     min_group_size: int,
 ) -> dict[str, Any]:
     tables = []

@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from instruments import ScalePoint
+
 #: Stored for "I don't want to answer": a declared missing value in SPSS, `.a` in Stata.
 DECLINED_CODE = 99
 DECLINED_LABEL = "Vil ikke svare"
@@ -27,14 +29,8 @@ OTHER_LANGUAGE = "annet"
 
 
 @dataclass(frozen=True)
-class ScalePointInfo:
-    value: int
-    label: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    """One question as the codebook documents it."""
+class CodebookItem:
+    """One question as the codebook documents it, across the versions that asked it."""
 
     respondent_type: str
     item_id: str
@@ -43,7 +39,7 @@ class ItemInfo:
     direction: str | None
     reverse: bool
     texts: Mapping[str, str]  #: question text per language, from the latest version
-    points: tuple[ScalePointInfo, ...]
+    points: tuple[ScalePoint, ...]
     decline_label: Mapping[str, str] | None
     versions: tuple[str, ...]
     rounds: tuple[str, ...]
@@ -75,7 +71,7 @@ class Variable:
     is_date: bool = False
     #: CSV and XLSX write this variable's value labels instead of its codes.
     text_in_tables: bool = False
-    item: ItemInfo | None = None
+    item: CodebookItem | None = None
     score: ScoreInfo | None = None
 
     @property

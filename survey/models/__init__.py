@@ -1,6 +1,7 @@
 """The database model. Import from here, not from the modules."""
 
-from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
+from instruments import RESPONDENT_TYPES
+from survey.models.base import ARMS, Base
 from survey.models.distribution import (
     ApiToken,
     LinkBatch,
@@ -40,5 +41,4 @@ __all__ = [
     "User",
     "user_project",
     "user_school",
-    "utcnow",
 ]

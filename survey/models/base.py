@@ -16,7 +16,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RESPONDENT_TYPES = ("pupil", "parent", "staff")
 ARMS = ("intervention", "comparison")
 
 
@@ -48,10 +47,6 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def in_list(column: str, values: tuple[str, ...]) -> str:

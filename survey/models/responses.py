@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import RESPONDENT_TYPES, Base, in_list
+from instruments import RESPONDENT_TYPES
+from survey.models.base import Base, in_list
 from survey.models.project import Group, School
 from survey.models.rounds import InstrumentVersion, Round
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_smorest import Blueprint, abort
 
 from survey.clock import today_in_norway
-from survey.db import db_session
+from survey.db import db_session, take_write_lock
 from survey.pupil import operations, queries, tablet
 from survey.pupil.schemas import (
     AnswerBody,
@@ -53,17 +53,6 @@ def _unprocessable(field: str, message: str) -> NoReturn:
     abort(422, messages={"json": {field: [message]}})
 
 
-def _field_of(error: AnswerError) -> str:
-    message = str(error)
-    if "unknown item" in message:
-        return "item_id"
-    if "not available" in message:
-        return "language"
-    if "another class" in message or "round" in message:
-        return "class_token"
-    return "value"
-
-
 @blueprint.route("/responses/<client_id>/answers/<item_id>", methods=["PUT"])
 @blueprint.arguments(AnswerPath(), location="path")
 @blueprint.arguments(AnswerBody())
@@ -73,20 +62,19 @@ def save_answer(
 ) -> dict[str, Any]:
     """Save or replace the answer to one item (the same call twice stores it once)."""
     session = db_session()
-    operations.take_write_lock(session)
-    client, item = path["client_id"], path["item_id"]
+    take_write_lock(session)
     answer = {"value": body["value"], "text": body["text"], "declined": body["declined"]}
-    remembered = queries.class_memory().get(_access_id(body))
-    if remembered is None or not operations.save_answer_quickly(
-        session, remembered, client, item, **answer
-    ):
-        pupil_class = _class_of(body)
-        try:
-            operations.save_pupil_answer(
-                session, pupil_class, client, body["language"], item, **answer
-            )
-        except AnswerError as error:
-            _unprocessable(_field_of(error), str(error))
+    try:
+        operations.save_tablet_answer(
+            session,
+            _access_id(body),
+            path["client_id"],
+            body["language"],
+            path["item_id"],
+            **answer,
+        )
+    except AnswerError as error:
+        _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
 
 
@@ -96,14 +84,14 @@ def save_answer(
 @blueprint.response(200, SubmittedResponse())
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
     """Submit the response: its day of completion is kept, never the time."""
-    operations.take_write_lock(db_session())
+    take_write_lock(db_session())
     pupil_class = _class_of(body)
     try:
         response = operations.submit_pupil_response(
             db_session(), pupil_class, path["client_id"], body["language"], today_in_norway()
         )
     except AnswerError as error:
-        _unprocessable(_field_of(error), str(error))
+        _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "status": response.status}
 
 

@@ -26,7 +26,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from survey.clock import today_in_norway
-from survey.db import db_session
+from survey.db import db_session, take_write_lock
 from survey.models import Response as SurveyResponse
 from survey.pupil import codes, operations, queries, tablet
 from survey.pupil.schemas import AnswerForm, ClassCodeForm, LanguageForm
@@ -51,7 +51,7 @@ def forget_a_pupil_who_left() -> None:
 @blueprint.before_request
 def wait_for_the_write_lock() -> None:
     if request.method == "POST" and request.endpoint in SAVING_ENDPOINTS:
-        operations.take_write_lock(db_session())
+        take_write_lock(db_session())
 
 
 @blueprint.after_request

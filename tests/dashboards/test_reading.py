@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards.catalog import ConstructInfo
 from dashboards.reading import trend_sentence, triangulation_sentence
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
+from instruments.reading import ConstructInfo
 
 ROUNDS = ("Høst 2021", "Vår 2022", "Vår 2023")
 KONFLIKT = ConstructInfo("konflikt", {"nb": "Konflikter"}, higher_is_better=False)

@@ -8,8 +8,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from survey import audit
+from survey.clock import utcnow
 from survey.links.sealing import seal_batch
-from survey.models import AccessCode, Group, LinkBatch, OptOutCount, Round, School, User, utcnow
+from survey.models import AccessCode, Group, LinkBatch, OptOutCount, Round, School, User
 from survey.rounds.operations import create_links
 
 log = logging.getLogger(__name__)

@@ -42,11 +42,11 @@ from survey.admin.distribution.schemas import (
     opt_out_form,
     parse_target,
 )
-from survey.admin.pages import acting_user, lead_required, read_form
 from survey.admin.rounds.views import round_or_404
+from survey.admin.view_helpers import acting_user, lead_required, read_form
 from survey.db import db_session
 from survey.i18n import LANGUAGES
-from survey.links.pages import offered_languages
+from survey.links.phone_pages import offered_languages
 from survey.models import Group, InstrumentVersion, Round, School
 from survey.responses.operations import instrument_of
 from survey.rounds import counts

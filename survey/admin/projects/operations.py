@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 from survey import audit
 from survey.admin.errors import FieldError
 from survey.models import Project, User
-
-log = logging.getLogger(__name__)
 
 EDITABLE = ("name", "description", "min_group_size", "languages", "delete_after_on", "is_panel")
 
@@ -50,7 +47,6 @@ def create_project(
         user.projects.append(project)
     session.flush()
     audit.record(session, "project.created", user=user, project_id=project.id, name=name)
-    log.info("created project %s", project.id)
     return project
 
 
@@ -65,5 +61,4 @@ def update_project(session: Session, user: User, project: Project, **changes: ob
     session.flush()
     if changed:
         audit.record(session, "project.updated", user=user, project_id=project.id, changes=changed)
-        log.info("updated project %s: %s", project.id, ", ".join(changed))
     return project

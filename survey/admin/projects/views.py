@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from werkzeug import Response
 
 from survey.admin.errors import FieldError
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
 from survey.admin.projects import operations
 from survey.admin.projects.queries import project_overview
 from survey.admin.projects.schemas import ProjectForm
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
 from survey.db import db_session
 from survey.i18n import LANGUAGES

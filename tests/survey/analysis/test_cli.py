@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec
 from analytics.trend import fit_trend
 from survey.analysis.failures import current_failure
 from survey.cli import main
