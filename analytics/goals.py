@@ -91,6 +91,9 @@ def track_goal(
     measured = {str(r): row for r, row in zip(rows["round"], rows.itertuples(), strict=True)}
     due = str(goal.due_round) if goal.due_round is not None else None
     what = "nivået" if goal.target_kind == "level" else "endringen fra første runde"
+    if arm == "intervention":
+        # Named, so it is not read as the difference in change against the comparison schools.
+        what += " på tiltaksskolene"
     target = _number(goal.target_value)
     side = "minst" if goal.higher_is_better else "høyst"
 
