@@ -44,7 +44,7 @@ def _page(status: int = 200, **context: object) -> tuple[str, int, dict[str, str
 
 #: The new token waits in the user's own session for the one page that shows it (post/redirect/
 #: get: a reload of that page makes no second token, and shows the token no more).
-SHOWN_ONCE_KEY = "new_api_token"  # noqa: S105 (a session key, not a secret)
+SHOWN_ONCE_KEY = "new_api_token"
 
 
 @blueprint.get("/")
