@@ -137,15 +137,28 @@ def school_chart(
     )
 
 
-def item_chart(item: ItemInfo, distributions: Sequence[Distribution]) -> Chart:
+def item_chart(
+    item: ItemInfo, distributions: Sequence[Distribution], min_group_size: int = 10
+) -> Chart:
+    """An item's answers per round; hidden rounds are said in words, and an item hidden in
+    every round shows no empty chart frame, only the sentence."""
     language = current_locale()
     note = _("Et høyt svar er bra") if item.high_is_good else _("Et høyt svar er dårlig")
+    hidden = [d for d in distributions if d.is_hidden]
+    shown = len(hidden) < len(distributions)
+    warnings = tuple(reading.suppression_notes(hidden, min_group_size)) if shown else ()
     return Chart(
         key=f"item-{item.id}",
         title=text_in(item.text, language, item.id),
-        figure=figures_items.item_figure(item, distributions, language, plotly_separators()),
+        figure=(
+            figures_items.item_figure(item, distributions, language, plotly_separators())
+            if shown
+            else {}
+        ),
         table=tables.item_table(item, distributions, language),
         subtitle=note,
+        sentence=None if shown else " ".join(reading.suppression_notes(hidden, min_group_size)),
+        warnings=warnings,
     )
 
 

@@ -10,6 +10,7 @@ uncertain.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -269,3 +270,28 @@ def design_sentence(trend: TrendView, last: str) -> str | None:
         "samme som modellen (p = %(p)s; minste mulige p med disse skolene er %(p_min)s).",
         **numbers,
     )
+
+
+def suppression_notes(hidden: Sequence[Any], min_group_size: int) -> list[str]:
+    """Why figures are hidden, in words with the threshold: one sentence per reason, naming
+    the rounds. `hidden` holds anything with `round` and `hidden` ("primary"/"secondary")."""
+    notes = []
+    few = [str(d.round) for d in hidden if d.hidden == "primary"]
+    derived = [str(d.round) for d in hidden if d.hidden == "secondary"]
+    if few:
+        notes.append(
+            _(
+                "%(rounds)s: færre enn %(n)d svar – skjult for å verne elevene.",
+                rounds=", ".join(few),
+                n=min_group_size,
+            )
+        )
+    if derived:
+        notes.append(
+            _(
+                "%(rounds)s: skjult fordi tallet ellers kunne regnes ut fra totalene – for å "
+                "verne elevene.",
+                rounds=", ".join(derived),
+            )
+        )
+    return notes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from dashboards import formatting
+from survey.admin.distribution.batches import blueprint as batches
 from survey.admin.distribution.views import blueprint as distribution
 from survey.admin.goals.views import blueprint as goals
 from survey.admin.labels import all_labels, language_option
@@ -21,8 +23,10 @@ def _admin_blueprint() -> Blueprint:
     admin.add_app_template_filter(norway_time, "norway_time")
     admin.add_app_template_filter(norway_date, "norway_date")
     admin.add_app_template_filter(language_option, "language_option")
+    admin.add_app_template_filter(formatting.number, "decimal_number")
+    admin.add_app_template_filter(formatting.signed, "signed_number")
     admin.context_processor(all_labels)
-    for child in (projects, schools, goals, rounds, distribution, monitor, tokens, panel):
+    for child in (projects, schools, goals, rounds, distribution, batches, monitor, tokens, panel):
         admin.register_blueprint(child)
     return admin
 

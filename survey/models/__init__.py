@@ -4,6 +4,7 @@ from instruments import RESPONDENT_TYPES
 from survey.models.base import ARMS, Base, utcnow
 from survey.models.distribution import (
     ApiToken,
+    LinkBatch,
     LinkDraft,
     OptOutCount,
     PooledLinkResponse,
@@ -30,6 +31,7 @@ __all__ = [
     "Goal",
     "Group",
     "InstrumentVersion",
+    "LinkBatch",
     "LinkDraft",
     "ModelResult",
     "OptOutCount",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from instruments import bundled_instrument
 from survey.accounts.operations import create_user
 from survey.admin.tokens.operations import create_api_token
-from survey.models import AccessCode, Goal, Group, Project, Round, School, User
+from survey.models import AccessCode, Goal, Group, LinkBatch, Project, Round, School, User
 from survey.rounds.operations import (
     create_class_codes,
     create_links,
@@ -34,6 +34,7 @@ class Side:
     round: Round
     goal: Goal
     link_token: str
+    batch_id: int = 0
 
 
 @dataclass
@@ -71,9 +72,20 @@ def _side(session: Session, name: str) -> Side:
         set_round_instrument(session, round_, freeze_instrument(session, bundled_instrument(key)))
     round_.status = "open"
     create_class_codes(session, round_, TEST_SECRET_KEY)
-    [token] = create_links(session, round_, school.id, "parent", 1, TEST_SECRET_KEY)
+    batch = LinkBatch(
+        round_id=round_.id,
+        school_id=school.id,
+        respondent_type="parent",
+        language="nb",
+        link_count=1,
+    )
+    session.add(batch)
     session.flush()
-    return Side(project, school, other, group, round_, goal, token)
+    [token] = create_links(
+        session, round_, school.id, "parent", 1, TEST_SECRET_KEY, batch_id=batch.id
+    )
+    session.flush()
+    return Side(project, school, other, group, round_, goal, token, batch.id)
 
 
 @pytest.fixture
@@ -115,6 +127,7 @@ def url_values(side: Side) -> dict[str, object]:
         "school_id": side.school.id,
         "group_id": side.group.id,
         "round_id": side.round.id,
+        "batch_id": side.batch_id,
         "goal_id": side.goal.id,
         "token": side.link_token,
         "number": 1,

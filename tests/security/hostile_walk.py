@@ -287,4 +287,4 @@ class Walk:
         make_links = f"/admin/rounds/{side.round.id}/links"
         target = f"parent:school:{side.school.id}"
         data = {"target": target, "count": "2", "language": "nb", "csrf_token": CSRF}
-        self._collect("admin", make_links, "POST", data=data)
+        self._collect("admin", make_links, "POST", data=data, follow_redirects=True)

@@ -34,9 +34,11 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 REFUSED_UNFILLED = {"admin.schools.import_file", "auth.submit_login"}
 #: Routes that take no fields at all: a button, not a form.
 ACTIONS = {
+    "admin.batches.void",
     "admin.goals.delete",
     "admin.rounds.close_now",
     "admin.rounds.open_now",
+    "admin.rounds.reopen",  # its form is on a closed round's page; the walk's round is open
     "admin.schools.delete_group",
     "admin.tokens.revoke",
     "api_rounds.close_round",

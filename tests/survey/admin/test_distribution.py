@@ -19,7 +19,7 @@ TOKEN_FIELD = re.compile(r'name="tokens" value="([^"]+)"')
 
 def _make(post_form, round_, target: str, count: str = "", language: str = "nb"):
     data = {"target": target, "count": count, "language": language}
-    return post_form(f"/admin/rounds/{round_.id}/links", data)
+    return post_form(f"/admin/rounds/{round_.id}/links", data, follow_redirects=True)
 
 
 def _download(post_form, round_, page, kind: str, target: str):
