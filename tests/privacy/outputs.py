@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from survey.exports.package import FORMATS
-from survey.models import ApiToken, Goal
+from survey.models import ApiToken, Goal, LinkBatch
 from tests.privacy.world import CONSTRUCTS, PrivacyProject
 
 #: Endpoints that are not read, and why.
@@ -106,6 +106,11 @@ def _parameter_values(rule: Rule, world: PrivacyProject, session: Session) -> li
         "round_id": [round_.id for round_ in world.rounds],
         "goal_id": list(session.scalars(select(Goal.id).filter_by(project_id=world.project.id))),
         "token_id": list(session.scalars(select(ApiToken.id))),
+        "batch_id": list(
+            session.scalars(
+                select(LinkBatch.id).where(LinkBatch.round_id.in_([r.id for r in world.rounds]))
+            )
+        ),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"teach tests/privacy/outputs.py the parameter(s) {missing} of {rule.rule}"

@@ -154,6 +154,9 @@ def _must_succeed(role: str, rule: Rule, method: str) -> bool:
     if method != "GET" or OPEN.search(endpoint) or rule.rule.startswith("/api/"):
         return False
     # A school report exists only for a closed round's published figures; this round is open.
+    # An export job is its requester's only, and nobody here requested the world's job.
+    if endpoint.startswith("exports.job_"):
+        return False
     return role in ("admin", "project_lead") and endpoint not in (
         "admin.rounds.confirm_close",
         "reports.school_report",
