@@ -10,7 +10,8 @@ STAR from R's mlmRev (24,613 math scores of 11,598 pupils in 80 schools, grades 
 
 Cross-sections: `fit_trend` in a fresh Python process on the same CSV, median of three fits,
 for this tree and for the reference commit's `analytics/` (git archive into a temporary
-folder, default: PREVIOUS_ENGINE, the engine before the Schur elimination); lme4's time is `system.time(lmer(...))` in R.
+folder; default PREVIOUS_ENGINE, the engine before the Schur elimination); lme4's time is
+`system.time(lmer(...))` in R.
 Panel and STAR: whole processes, `trivsel analyze --csv ... --pupil` against `Rscript` with
 one default `lmer` fit (library loading and CSV reading included on both sides). Each time
 is wall-clock and CPU (user + system of the child), since the machine may be shared: the
