@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_STARTTLS": True,
     "MAIL_FROM": "trivsel@localhost",
     "REMINDER_DAYS_BEFORE_CLOSE": 3,
+    # Who staff ask for help, shown on the help page and in account mails:
+    # "Ola Nordmann, oppvekstetaten, ola@kommune.no, 12 34 56 78".
+    "SUPPORT_CONTACT": None,
 }
 
 

@@ -12,6 +12,7 @@ from survey.admin.projects.views import blueprint as projects
 from survey.admin.rounds.views import blueprint as rounds
 from survey.admin.schools.views import blueprint as schools
 from survey.admin.tokens.views import blueprint as tokens
+from survey.admin.users.views import blueprint as users
 from survey.rounds.dates import norway_date, norway_time
 
 
@@ -21,7 +22,7 @@ def _admin_blueprint() -> Blueprint:
     admin.add_app_template_filter(norway_date, "norway_date")
     admin.add_app_template_filter(language_option, "language_option")
     admin.context_processor(all_labels)
-    for child in (projects, schools, goals, rounds, distribution, monitor, tokens):
+    for child in (projects, schools, goals, rounds, distribution, monitor, tokens, users):
         admin.register_blueprint(child)
     return admin
 

@@ -11,12 +11,22 @@ from survey.models.distribution import (
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
-from survey.models.users import ROLES, AuditEvent, ModelResult, User, user_project, user_school
+from survey.models.users import (
+    ROLES,
+    TOKEN_PURPOSES,
+    AuditEvent,
+    ModelResult,
+    PasswordToken,
+    User,
+    user_project,
+    user_school,
+)
 
 __all__ = [
     "ARMS",
     "RESPONDENT_TYPES",
     "ROLES",
+    "TOKEN_PURPOSES",
     "AccessCode",
     "Answer",
     "ApiToken",
@@ -28,6 +38,7 @@ __all__ = [
     "LinkDraft",
     "ModelResult",
     "OptOutCount",
+    "PasswordToken",
     "PooledLinkResponse",
     "Project",
     "ReminderSent",
