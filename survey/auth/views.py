@@ -99,7 +99,8 @@ def set_password(token: str) -> tuple[str, int, dict[str, str]]:
     row = valid_token(db_session(), token)
     if row is None:
         return render_template("auth/link_invalid.html"), 404, NO_STORE
-    return render_template("auth/set_password.html", purpose=row.purpose), 200, NO_STORE
+    page = render_template("auth/set_password.html", purpose=row.purpose, email=row.user.email)
+    return page, 200, NO_STORE
 
 
 @blueprint.post("/set-password/<token>")
@@ -111,7 +112,9 @@ def save_password(token: str) -> tuple[str, int, dict[str, str]] | Response:
     repeated = request.form.get("password_again", "")[:MAX_FIELD]
     error = password_problem(password, repeated)
     if error:
-        page = render_template("auth/set_password.html", purpose=row.purpose, error=error)
+        page = render_template(
+            "auth/set_password.html", purpose=row.purpose, email=row.user.email, error=error
+        )
         return page, 422, NO_STORE
     redeem_token(db_session(), row, password)
     flash(_("Passordet er lagret. Logg inn med det nye passordet."), "success")
