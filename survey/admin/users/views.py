@@ -184,8 +184,11 @@ def temporary_password(user_id: int) -> tuple[str, int] | Response:
 
 @blueprint.post("/<int:user_id>/delete")
 @lead_required
-def remove(user_id: int) -> Response:
+def remove(user_id: int) -> tuple[str, int] | Response:
     user = _managed_or_404(user_id)
+    if request.form.get("confirm") != "yes":
+        refused = {"confirm": [_("Kryss av for å bekrefte at brukeren skal fjernes.")]}
+        return _edit_page(user, 422, remove_errors=refused)
     email = user.email
     operations.remove_user(db_session(), acting_user(), user)
     flash(_("%(email)s er fjernet.", email=email), "success")

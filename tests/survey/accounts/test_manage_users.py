@@ -49,7 +49,11 @@ def test_a_removed_user_is_gone_and_the_audit_keeps_who_removed_them(
     session, admin, lead, log_in
 ) -> None:
     lead_id = lead.id
-    assert post(log_in(admin), f"/admin/users/{lead_id}/delete").status_code == 302
+    client = log_in(admin)
+    unconfirmed = post(client, f"/admin/users/{lead_id}/delete")
+    assert unconfirmed.status_code == 422
+    assert "Kryss av" in unconfirmed.text
+    assert post(client, f"/admin/users/{lead_id}/delete", {"confirm": "yes"}).status_code == 302
     session.expire_all()
     assert session.get(User, lead_id) is None
     [event] = session.scalars(select(AuditEvent).filter_by(action="user.removed"))
@@ -59,7 +63,7 @@ def test_a_removed_user_is_gone_and_the_audit_keeps_who_removed_them(
 def test_an_admin_cannot_deactivate_or_remove_themselves(session, admin, log_in) -> None:
     client = log_in(admin)
     assert post(client, f"/admin/users/{admin.id}/deactivate").status_code == 404
-    assert post(client, f"/admin/users/{admin.id}/delete").status_code == 404
+    assert post(client, f"/admin/users/{admin.id}/delete", {"confirm": "yes"}).status_code == 404
     session.refresh(admin)
     assert admin.is_active
 
