@@ -82,7 +82,7 @@ def _laptop(browser: Any, server: str) -> tuple[Any, Page, list[str]]:
     context = browser.new_context(base_url=server, **LAPTOP)
     foreign = guard_origin(context, server)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # the first request of a fresh app compresses its assets
     return context, page, foreign
 
 
