@@ -28,7 +28,7 @@ PROJECT_LINKS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("admin.projects.show", _l("Oppsett og runder"), LEADS),
     ("dashboards.overview", _l("Resultater"), EVERYONE),
     ("goals.index", _l("Mål"), EVERYONE),  # branch `rounds`: its goals page
-    ("reports.index", _l("Skolerapport"), EVERYONE),  # branch `report`: the school report
+    ("reports.index", _l("Rapport til rektor"), EVERYONE),  # branch `report`: school report
     ("exports.form", _l("Eksport"), ("admin", "project_lead", "evaluator")),
 )
 #: (endpoint, label, roles) of the links every staff page has.
