@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug import Response
 
 from survey.accounts.mail import password_link, reset_text, send_after_response
-from survey.accounts.operations import MIN_PASSWORD_LENGTH
+from survey.accounts.operations import EMAIL, MIN_PASSWORD_LENGTH
 from survey.accounts.tokens import redeem_token, valid_token
 from survey.admin.users.operations import send_reset_link
 from survey.auth.access import current_user, safe_next
@@ -16,6 +16,7 @@ from survey.auth.operations import authenticate, log_in, log_out
 from survey.db import db_session
 from survey.models import User
 from survey.ratelimit import account_key, backoff, client_and, client_key, window
+from survey.wellformed import has_hidden_controls, without_hidden_controls
 
 blueprint = Blueprint("auth", __name__, url_prefix="/login")
 
@@ -72,6 +73,10 @@ def request_reset() -> tuple[str, int] | Response:
     if not email:
         error = _("Fyll inn e-postadressen din.")
         return render_template("auth/forgot.html", email="", error=error), 422
+    if len(email) > 254 or not EMAIL.match(email) or has_hidden_controls(email):
+        error = _("Skriv en gyldig e-postadresse.")
+        shown = without_hidden_controls(email)
+        return render_template("auth/forgot.html", email=shown, error=error), 422
     clients, accounts = window("reset-client"), window("reset-account")
     client = client_key()
     response = redirect(url_for("auth.reset_sent"))
