@@ -69,3 +69,10 @@ def test_a_password_change_voids_an_open_reset_link(app, lead, log_in, mails) ->
     data = {"old_password": PASSWORD, "password": NEW, "password_again": NEW}
     post(log_in(lead), "/staff/password", data)
     assert app.test_client().get(link).status_code == 404
+
+
+def test_a_reset_for_what_is_not_an_address_shows_the_form_again(app, mails) -> None:
+    page = post(_anonymous(app), "/login/forgot", {"email": "<script>@\u202e"})
+    assert page.status_code == 422
+    assert "gyldig e-postadresse" in page.text
+    assert mails() == []
