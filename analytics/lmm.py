@@ -22,6 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from analytics.lmm_schur import EliminatedTerm
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -60,11 +64,23 @@ class Solution:
     logdet_x: float
 
 
+@dataclass(frozen=True, eq=False)  # holds arrays: compare fields
+class Pieces:
+    """The deviance's solution and, per random term t, what its derivatives are made of:
+    tr(Z_t' V~^-1 Z_t), and Z_t' V~^-1 [X y] crossed with itself, summed over t's levels."""
+
+    solution: Solution
+    traces: np.ndarray  #: (terms,)
+    crosses: np.ndarray  #: (terms, p + 1, p + 1)
+
+
 class CellEngine:
     """Precomputes the per-school cross-products once; each deviance is then a few batched
-    Cholesky factorisations of (1 + classes + rounds)-sized matrices."""
+    Cholesky factorisations of small matrices: (1 + classes + rounds)-sized, or smaller when a
+    many-levelled term (class or pupil in school) is eliminated first (analytics.lmm_schur).
+    """
 
-    def __init__(self, design: CellDesign) -> None:
+    def __init__(self, design: CellDesign, eliminate: bool = True) -> None:
         self.design = design
         p = design.p
         if design.n <= p:
@@ -74,27 +90,59 @@ class CellEngine:
         self.xy_dxy = xy.T @ weighted
         self.within_ss = float(design.within_ss.sum())
         blocks = int(design.block.max()) + 1
-        positions, self.term_of_position = _positions(design)
-        q = len(self.term_of_position)
-        zdz = np.zeros((blocks, q, q))
-        zdxy = np.zeros((blocks, q, p + 1))
-        for first in positions:
-            np.add.at(zdxy, (design.block, first), weighted)
-            for second in positions:
-                np.add.at(zdz, (design.block, first, second), design.count)
-        self.zdz = zdz
-        self.zdxy = zdxy
-        self.eye = np.eye(q)
         self.terms = len(design.term_names)
+        local = [_local_positions(design, index) for index in range(self.terms)]
+        widths = [int(positions.max()) + 1 for positions in local]
+        self.eliminated: int | None = None
+        if eliminate and self.terms and max(widths) > 1:
+            self.eliminated = int(np.argmax(widths))
+        self.kept = [t for t in range(self.terms) if t != self.eliminated]
+        positions: list[np.ndarray] = []
+        term_of_position: list[int] = []
+        offset = 0
+        for t in self.kept:
+            positions.append(offset + local[t])
+            term_of_position.extend([t] * widths[t])
+            offset += widths[t]
+        self.term_of_position = np.asarray(term_of_position, dtype=np.int64)
+        q = offset
+        zdz = np.zeros(blocks * q * q)
+        zdxy = np.zeros((blocks * q, p + 1))
+        for first in positions:
+            row = design.block * q + first
+            to_row = sparse.csr_matrix(
+                (np.ones(len(row)), (row, np.arange(len(row)))), shape=(blocks * q, len(row))
+            )
+            zdxy += to_row @ weighted
+            for second in positions:
+                zdz += np.bincount(row * q + second, design.count, minlength=blocks * q * q)
+        self.zdz = zdz.reshape(blocks, q, q)
+        self.zdxy = zdxy.reshape(blocks, q, p + 1)
+        self.eye = np.eye(q)
+        self.schur: EliminatedTerm | None = None
+        if self.eliminated is not None:
+            level = pd.factorize(design.term_levels[self.eliminated])[0]
+            self.schur = EliminatedTerm.build(
+                level, design.block, design.count, weighted, positions, q, blocks
+            )
+
+    def _reduced(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """The kept terms' cross-products with the eliminated term absorbed, and its log-det."""
+        if self.schur is None:
+            return self.zdz, self.zdxy, self.xy_dxy, 0.0
+        kk, kxy, xy, logdet = self.schur.reduce(float(rho[self.eliminated]))
+        return self.zdz - kk, self.zdxy - kxy, self.xy_dxy - xy, logdet
 
     def solve(self, ratios: np.ndarray) -> Solution:
         """Fixed effects and the deviance's pieces at given variance ratios (term / residual)."""
         p = self.design.p
-        t = np.sqrt(np.maximum(np.asarray(ratios, dtype=float), 0.0))[self.term_of_position]
-        factor = np.linalg.cholesky(self.eye + t[:, None] * self.zdz * t[None, :])
-        logdet_l = 2.0 * float(np.log(np.diagonal(factor, axis1=1, axis2=2)).sum())
-        half = np.linalg.solve(factor, t[None, :, None] * self.zdxy)
-        cross = self.xy_dxy - np.einsum("sqi,sqj->ij", half, half)
+        rho = np.maximum(np.asarray(ratios, dtype=float), 0.0)
+        zdz, zdxy, xy_dxy, logdet_e = self._reduced(rho)
+        t = np.sqrt(rho)[self.term_of_position]
+        factor = np.linalg.cholesky(self.eye + t[:, None] * zdz * t[None, :])
+        logdet_l = logdet_e + 2.0 * float(np.log(np.diagonal(factor, axis1=1, axis2=2)).sum())
+        half = np.linalg.solve(factor, t[None, :, None] * zdxy).reshape(-1, p + 1)
+        cross = xy_dxy - half.T @ half
         xtvx = cross[:p, :p]
         x_factor = np.linalg.cholesky(xtvx)
         beta = np.linalg.solve(xtvx, cross[:p, p])
@@ -119,53 +167,72 @@ class CellEngine:
             return s.logdet_l + s.logdet_x + df * (1.0 + LOG_2PI + np.log(s.quadratic / df))
         return s.logdet_l + n * (1.0 + LOG_2PI + np.log(s.quadratic / n))
 
+    def pieces(self, ratios: np.ndarray) -> Pieces | None:
+        """The solution and each term's trace and cross-product (None where V~ or X'V~^-1X is
+        not positive definite)."""
+        p = self.design.p
+        rho = np.maximum(np.asarray(ratios, dtype=float), 0.0)
+        zdz, zdxy, xy_dxy, logdet_e = self._reduced(rho)
+        t = np.sqrt(rho)[self.term_of_position]
+        s_matrix = self.eye + t[:, None] * zdz * t[None, :]
+        try:
+            factor = np.linalg.cholesky(s_matrix)
+        except np.linalg.LinAlgError:
+            return None
+        # Woodbury per school: Z'V~^-1[Z, X, y] = [A, B] - A M [A, B], M = T S^-1 T
+        middle = t[:, None] * np.linalg.inv(s_matrix) * t[None, :]
+        v = middle @ zdxy  # M B
+        half = np.swapaxes(zdxy, 1, 2) @ v
+        cross = xy_dxy - half.sum(axis=0)
+        xtvx = cross[:p, :p]
+        try:
+            x_factor = np.linalg.cholesky(xtvx)
+        except np.linalg.LinAlgError:
+            return None
+        beta = np.linalg.solve(xtvx, cross[:p, p])
+        quadratic = float(cross[p, p] - cross[:p, p] @ beta + self.within_ss)
+        if quadratic <= 0:
+            return None
+        logdet_l = logdet_e + 2.0 * float(np.log(np.diagonal(factor, axis1=1, axis2=2)).sum())
+        logdet_x = 2.0 * float(np.log(np.diagonal(x_factor)).sum())
+        solution = Solution(rho, beta, xtvx, quadratic, logdet_l, logdet_x)
+        traces = np.zeros(self.terms)
+        crosses = np.zeros((self.terms, p + 1, p + 1))
+        diag_zvz = np.diagonal(zdz, axis1=1, axis2=2) - ((zdz @ middle) * zdz).sum(axis=2)
+        h = zdxy - zdz @ v  # Z'V~^-1 [X y], (S, q, p + 1)
+        for term in self.kept:
+            mine = self.term_of_position == term
+            traces[term] = float(diag_zvz[:, mine].sum())
+            mine_h = h[:, mine].reshape(-1, p + 1)
+            crosses[term] = mine_h.T @ mine_h
+        if self.schur is not None:
+            traces[self.eliminated], crosses[self.eliminated] = self.schur.trace_and_cross(
+                float(rho[self.eliminated]), middle, v
+            )
+        return Pieces(solution, traces, crosses)
+
     def deviance_and_gradient(
         self, ratios: np.ndarray, reml: bool = True
     ) -> tuple[float, np.ndarray]:
         """The profiled deviance and its exact gradient in the variance ratios.
 
         Working in ratios rather than relative SDs keeps the gradient informative at zero,
-        where the SD parameterisation always has a flat (and misleading) slope.
+        where the SD parameterisation always has a flat (and misleading) slope. Per term t the
+        derivative is tr(Z_t'V~^-1Z_t) - tr((X'V~^-1X)^-1 H_t) - df (w'C_t w) / r'V~^-1r, with
+        C_t = sum over t's levels of h h', h = Z'V~^-1[X y], H_t its X part, w = (-beta, 1).
         """
-        p = self.design.p
         rho = np.maximum(np.asarray(ratios, dtype=float), 0.0)
-        t = np.sqrt(rho)[self.term_of_position]
-        try:
-            factor = np.linalg.cholesky(self.eye + t[:, None] * self.zdz * t[None, :])
-        except np.linalg.LinAlgError:
+        found = self.pieces(rho)
+        if found is None:
             return np.inf, np.zeros_like(rho)
-        q = len(self.term_of_position)
-        stacked = np.concatenate([self.zdz, self.zdxy], axis=2)
-        inner = np.linalg.solve(factor, t[None, :, None] * stacked)
-        # Z' V~^-1 [Z, X, y] per school, by Woodbury: A T L^-1 T S = (C^-1 T A)' (C^-1 T S)
-        zv = stacked - np.swapaxes(inner[:, :, :q], 1, 2) @ inner
-        half = inner[:, :, q:]
-        cross = self.xy_dxy - np.einsum("sqi,sqj->ij", half, half)
-        xtvx = cross[:p, :p]
-        try:
-            x_factor = np.linalg.cholesky(xtvx)
-        except np.linalg.LinAlgError:
-            return np.inf, np.zeros_like(rho)
-        beta = np.linalg.solve(xtvx, cross[:p, p])
-        quadratic = float(cross[p, p] - cross[:p, p] @ beta + self.within_ss)
-        if quadratic <= 0:
-            return np.inf, np.zeros_like(rho)
-        logdet_l = 2.0 * float(np.log(np.diagonal(factor, axis1=1, axis2=2)).sum())
-        logdet_x = 2.0 * float(np.log(np.diagonal(x_factor)).sum())
-        s = Solution(rho, beta, xtvx, quadratic, logdet_l, logdet_x)
-        diag_zvz = np.diagonal(zv[:, :, :q], axis1=1, axis2=2)  # (S, q)
-        h = zv[:, :, q:]  # (S, q, p + 1)
-        w = np.append(-beta, 1.0)
-        hw = h @ w  # (S, q)
-        hx = h[:, :, :p]
-        xtvx_inv = np.linalg.inv(xtvx)
-        lever = np.einsum("sqi,ij,sqj->sq", hx, xtvx_inv, hx)
-        n = self.design.n
+        s = found.solution
+        p, n = self.design.p, self.design.n
+        w = np.append(-s.beta, 1.0)
+        xtvx_inv = np.linalg.inv(s.xtvx)
+        lever = np.einsum("ij,tji->t", xtvx_inv, found.crosses[:, :p, :p])
         df = n - p if reml else n
-        per_position = diag_zvz - (lever if reml else 0.0) - df * hw**2 / quadratic
-        gradient = np.bincount(
-            self.term_of_position, weights=per_position.sum(axis=0), minlength=self.terms
-        )
+        spread = np.einsum("i,tij,j->t", w, found.crosses, w)
+        gradient = found.traces - (lever if reml else 0.0) - df * spread / s.quadratic
         return self._profiled(s, reml), gradient
 
     def sigma2(self, solution: Solution, reml: bool = True) -> float:
@@ -188,26 +255,18 @@ class CellEngine:
         return core + n * LOG_2PI
 
 
-def _positions(design: CellDesign) -> tuple[list[np.ndarray], np.ndarray]:
-    """Each cell's position, per term, inside its school's padded random-effects vector."""
-    positions: list[np.ndarray] = []
-    term_of_position: list[int] = []
-    offset = 0
-    for index, raw_levels in enumerate(design.term_levels):
-        levels = np.unique(raw_levels, return_inverse=True)[1].ravel()
-        count = int(levels.max()) + 1
-        block_of_level = np.empty(count, dtype=np.int64)
-        block_of_level[levels] = design.block
-        if np.any(block_of_level[levels] != design.block):
-            raise ValueError(f"term {design.term_names[index]!r} is not nested in the school")
-        order = np.lexsort((np.arange(count), block_of_level))
-        sorted_blocks = block_of_level[order]
-        run_starts = np.flatnonzero(np.r_[True, np.diff(sorted_blocks) != 0])
-        run_lengths = np.diff(np.r_[run_starts, count])
-        local = np.empty(count, dtype=np.int64)
-        local[order] = np.arange(count) - np.repeat(run_starts, run_lengths)
-        width = int(local.max()) + 1
-        positions.append(offset + local[levels])
-        term_of_position.extend([index] * width)
-        offset += width
-    return positions, np.asarray(term_of_position, dtype=np.int64)
+def _local_positions(design: CellDesign, index: int) -> np.ndarray:
+    """Each cell's position, for one term, among that term's levels in its school."""
+    levels = pd.factorize(design.term_levels[index])[0]
+    count = int(levels.max()) + 1
+    block_of_level = np.empty(count, dtype=np.int64)
+    block_of_level[levels] = design.block
+    if np.any(block_of_level[levels] != design.block):
+        raise ValueError(f"term {design.term_names[index]!r} is not nested in the school")
+    order = np.lexsort((np.arange(count), block_of_level))
+    sorted_blocks = block_of_level[order]
+    run_starts = np.flatnonzero(np.r_[True, np.diff(sorted_blocks) != 0])
+    run_lengths = np.diff(np.r_[run_starts, count])
+    local = np.empty(count, dtype=np.int64)
+    local[order] = np.arange(count) - np.repeat(run_starts, run_lengths)
+    return local[levels]

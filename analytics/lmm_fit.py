@@ -100,13 +100,18 @@ class MixedFit:
 
 
 def fit_mixed(
-    design: CellDesign, reml: bool = True, starts: tuple[float, ...] = STARTS
+    design: CellDesign,
+    reml: bool = True,
+    starts: tuple[float, ...] = STARTS,
+    second_opinion: bool = True,
 ) -> tuple[MixedFit, CellEngine]:
     """Fit by REML (or ML) and keep the lowest deviance of several runs.
 
     Always two optimisers with the exact gradient from different starts: projected Newton and
     TNC. When they disagree, or their best is not a verified optimum, L-BFGS-B and Newton from
-    every start, and COBYQA (derivative-free, like lme4's BOBYQA), are tried as well.
+    every start, and COBYQA (derivative-free, like lme4's BOBYQA), are tried as well. Without
+    `second_opinion` (panel fits, where each evaluation costs more) TNC runs only when the
+    Newton optimum cannot be verified; Newton's Hessian is then taken by forward differences.
     """
     engine = CellEngine(design)
     terms = len(design.term_names)
@@ -133,7 +138,8 @@ def fit_mixed(
 
     def newton(start: float) -> None:
         x0 = np.full(terms, start)
-        run("Newton", start, lambda: projected_newton(with_gradient, x0))
+        forward = not second_opinion
+        run("Newton", start, lambda: projected_newton(with_gradient, x0, forward=forward))
 
     def lbfgs(start: float) -> None:
         x0 = np.full(terms, start)
@@ -173,7 +179,8 @@ def fit_mixed(
 
     second = starts[1] if len(starts) > 1 else starts[0]
     newton(starts[0])
-    tnc(second)
+    if second_opinion or not _is_optimum(engine, _best(engine, attempts, points, reml), reml):
+        tnc(second)
     best = _best(engine, attempts, points, reml)
     converged = _is_optimum(engine, best, reml) and _agree(attempts)
     if not converged:

@@ -19,8 +19,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from analytics.reporting import format_table, frame_to_records
-from analytics.scoring import item_values
-from analytics.simulation_design import ConstructSpec
+from analytics.scoring import ConstructSpec, item_values
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays or frames: compare fields

@@ -29,7 +29,6 @@ import pandas as pd
 from scipy import stats
 
 from analytics.reporting import format_table, frame_to_records
-from analytics.trend_result import TrendResult
 
 COLUMNS = [
     "school",
@@ -135,14 +134,6 @@ def school_estimates(
             )
     table = pd.DataFrame(rows, columns=COLUMNS)
     return SchoolEstimates(table, var, alpha)
-
-
-def school_estimates_from_trend(
-    trend: TrendResult, school_means: pd.DataFrame, *, alpha: float = 0.05
-) -> SchoolEstimates:
-    """`school_estimates` with the arm means and variances of a fitted trend model."""
-    variances = trend.variance_components.set_index("component")["variance"].to_dict()
-    return school_estimates(trend.marginal_means, variances, school_means, alpha=alpha)
 
 
 def _blup(

@@ -3,23 +3,31 @@ response x construct out, with the response's round, school, group and arm carri
 
 A score is the mean of the construct's answered items, reverse-keyed items flipped
 (scale_min + scale_max - value), and only when at least half of its items were answered.
-"Don't want to answer" (declined) counts as not answered. The arithmetic is the simulator's
-`scale_scores`, so the demo data and the database are scored by one implementation.
+"Don't want to answer" (declined) counts as not answered. The demo simulator
+scores its data with the same `scale_scores`, so both are scored by one implementation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analytics.simulation import scale_scores
-from analytics.simulation_design import ConstructSpec
-
-__all__ = ["ConstructSpec", "item_values", "score_constructs"]
+__all__ = ["ConstructSpec", "item_values", "scale_scores", "score_constructs"]
 
 ANSWER_COLUMNS = ("item", "value", "declined")
+
+
+@dataclass(frozen=True)
+class ConstructSpec:
+    """A construct as scoring needs it: its items, their keying, and the scale's ends."""
+
+    id: str
+    items: tuple[tuple[str, bool], ...]  #: (item_id, is_reverse_keyed)
+    scale_min: int = 1
+    scale_max: int = 5
 
 
 def score_constructs(answers: pd.DataFrame, specs: Sequence[ConstructSpec]) -> pd.DataFrame:
@@ -58,3 +66,59 @@ def item_values(answers: pd.DataFrame, spec: ConstructSpec) -> pd.DataFrame:
         if is_reverse:
             wide[:, index] = spec.scale_min + spec.scale_max - wide[:, index]
     return pd.DataFrame(wide, index=pd.Index(responses, name="response"), columns=item_ids)
+
+
+def scale_scores(
+    answers: pd.DataFrame, responses: pd.DataFrame, specs: Sequence[ConstructSpec]
+) -> pd.DataFrame:
+    """One row per response x construct: the mean of answered items, reverse items flipped back.
+
+    The score is NaN when fewer than half of the construct's items were answered. Pass the
+    responses of one respondent type; answers of other responses are ignored. Columns:
+    response, construct (categorical, in spec order), score, items_answered; merge the
+    responses back on `response` for round, school and the rest.
+    """
+    item_index = pd.Index([item for spec in specs for item, _ in spec.items])
+    construct_of_item = np.repeat(np.arange(len(specs)), [len(spec.items) for spec in specs])
+    is_reverse = np.array([reverse for spec in specs for _, reverse in spec.items], dtype=bool)
+    low = np.array([spec.scale_min for spec in specs], dtype=float)
+    high = np.array([spec.scale_max for spec in specs], dtype=float)
+    item_count = np.array([len(spec.items) for spec in specs])
+
+    ids = pd.Index(responses["response"])
+    row = ids.get_indexer(answers["response"])
+    position = _positions(answers["item"], item_index)
+    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
+    keep = (row >= 0) & (position >= 0) & ~answers["declined"].to_numpy(dtype=bool)
+    keep &= ~np.isnan(value)
+    row, position, value = row[keep], position[keep], value[keep]
+    construct = construct_of_item[position]
+    flipped = low[construct] + high[construct] - value
+    value = np.where(is_reverse[position], flipped, value)
+
+    cells = len(ids) * len(specs)
+    key = row * len(specs) + construct
+    answered = np.bincount(key, minlength=cells)
+    total = np.bincount(key, weights=value, minlength=cells)
+    enough = answered * 2 >= np.tile(item_count, len(ids))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(enough, total / answered, np.nan)
+
+    return pd.DataFrame(
+        {
+            "response": np.repeat(ids.to_numpy(), len(specs)),
+            "construct": pd.Categorical.from_codes(
+                np.tile(np.arange(len(specs)), len(ids)), categories=[spec.id for spec in specs]
+            ),
+            "score": score,
+            "items_answered": answered,
+        }
+    )
+
+
+def _positions(items: pd.Series, index: pd.Index) -> np.ndarray:
+    """Positions of `items` in `index` (-1 if absent), via the categories when categorical."""
+    if isinstance(items.dtype, pd.CategoricalDtype):
+        per_category = np.append(index.get_indexer(items.cat.categories), -1)
+        return per_category[items.cat.codes.to_numpy()]
+    return index.get_indexer(items)

@@ -54,11 +54,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation_design import (
     DEMO_ROUNDS,
     DEMO_TRUE_EFFECTS,
     RESPONDENT_TYPES,
-    ConstructSpec,
     DemoDesign,
     RoundSpec,
     TrueEffect,
@@ -77,12 +77,10 @@ from analytics.simulation_sampling import (
 __all__ = [
     "DEMO_ROUNDS",
     "DEMO_TRUE_EFFECTS",
-    "ConstructSpec",
     "DemoDesign",
     "RoundSpec",
     "SimulatedData",
     "TrueEffect",
-    "scale_scores",
     "school_year_rounds",
     "simulate_demo",
     "true_effect",
@@ -149,62 +147,6 @@ def simulate_demo(
         responses=responses_frame(samples, schools, groups),
         answers=_answers_frame(answer_parts, items),
     )
-
-
-def scale_scores(
-    answers: pd.DataFrame, responses: pd.DataFrame, specs: Sequence[ConstructSpec]
-) -> pd.DataFrame:
-    """One row per response x construct: the mean of answered items, reverse items flipped back.
-
-    The score is NaN when fewer than half of the construct's items were answered. Pass the
-    responses of one respondent type; answers of other responses are ignored. Columns:
-    response, construct (categorical, in spec order), score, items_answered; merge the
-    responses back on `response` for round, school and the rest.
-    """
-    item_index = pd.Index([item for spec in specs for item, _ in spec.items])
-    construct_of_item = np.repeat(np.arange(len(specs)), [len(spec.items) for spec in specs])
-    is_reverse = np.array([reverse for spec in specs for _, reverse in spec.items], dtype=bool)
-    low = np.array([spec.scale_min for spec in specs], dtype=float)
-    high = np.array([spec.scale_max for spec in specs], dtype=float)
-    item_count = np.array([len(spec.items) for spec in specs])
-
-    ids = pd.Index(responses["response"])
-    row = ids.get_indexer(answers["response"])
-    position = _positions(answers["item"], item_index)
-    value = answers["value"].to_numpy(dtype=float, na_value=np.nan)
-    keep = (row >= 0) & (position >= 0) & ~answers["declined"].to_numpy(dtype=bool)
-    keep &= ~np.isnan(value)
-    row, position, value = row[keep], position[keep], value[keep]
-    construct = construct_of_item[position]
-    flipped = low[construct] + high[construct] - value
-    value = np.where(is_reverse[position], flipped, value)
-
-    cells = len(ids) * len(specs)
-    key = row * len(specs) + construct
-    answered = np.bincount(key, minlength=cells)
-    total = np.bincount(key, weights=value, minlength=cells)
-    enough = answered * 2 >= np.tile(item_count, len(ids))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(enough, total / answered, np.nan)
-
-    return pd.DataFrame(
-        {
-            "response": np.repeat(ids.to_numpy(), len(specs)),
-            "construct": pd.Categorical.from_codes(
-                np.tile(np.arange(len(specs)), len(ids)), categories=[spec.id for spec in specs]
-            ),
-            "score": score,
-            "items_answered": answered,
-        }
-    )
-
-
-def _positions(items: pd.Series, index: pd.Index) -> np.ndarray:
-    """Positions of `items` in `index` (-1 if absent), via the categories when categorical."""
-    if isinstance(items.dtype, pd.CategoricalDtype):
-        per_category = np.append(index.get_indexer(items.cat.categories), -1)
-        return per_category[items.cat.codes.to_numpy()]
-    return index.get_indexer(items)
 
 
 def _draw_items(

@@ -14,16 +14,6 @@ ARMS: tuple[str, ...] = ("intervention", "comparison")
 
 
 @dataclass(frozen=True)
-class ConstructSpec:
-    """A construct as the simulator and the simple scorer need it: its items and their keying."""
-
-    id: str
-    items: tuple[tuple[str, bool], ...]  #: (item_id, is_reverse_keyed)
-    scale_min: int = 1
-    scale_max: int = 5
-
-
-@dataclass(frozen=True)
 class TrueEffect:
     """The population truth for one construct and respondent type, on the scale-score level.
 

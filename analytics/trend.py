@@ -3,9 +3,10 @@ schools, round by round?
 
     outcome ~ C(round) * arm + (1 | school) + (1 | school:group) + (1 | school:round)
 
-by REML; for parents and staff (no group) the class term is left out. Confidence intervals
-use a t reference with Satterthwaite degrees of freedom: with few schools the normal
-approximation is too narrow (the coverage test in tests/analytics shows it).
+by REML; for parents and staff (no group) the class term is left out. In panel mode
+(`pupil="card"`, a column of panel ids) the model adds `(1 | pupil)`, nested in the school.
+Confidence intervals use a t reference with Satterthwaite degrees of freedom: with few
+schools the normal approximation is too narrow (the coverage test in tests/analytics shows it).
 
     result = fit_trend(scores, outcome="score", round="round", school="school",
                        group="group", arm="arm")
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from analytics.lmm_fit import MixedFit, fit_mixed
 from analytics.lmm_information import satterthwaite
@@ -24,6 +26,12 @@ from analytics.lmm_ols import fit_ols
 from analytics.power import minimum_detectable_effect, planned_did_mde
 from analytics.suppression import check_min_group_size
 from analytics.trend_design import NO_ARM, InsufficientDataError, TrendData, prepare_trend
+from analytics.trend_panel import (
+    PANEL_CHANGE_COLUMNS,
+    collapse_pupils,
+    cross_section_mde,
+    panel_changes,
+)
 from analytics.trend_result import TrendResult, trend_warnings
 from analytics.trend_suppression import hidden_cells, suppress_table
 
@@ -33,6 +41,10 @@ ENGINES = ("exact", "statsmodels")
 PLANNING_SCHOOLS_PER_ARM: tuple[int, ...] = (5, 10, 20, 40)
 
 
+#: One BLAS thread while fitting (threadpoolctl, a well-kept library, rather than our own
+#: ctypes calls): the per-school matrices are small, so threads add only waits, and on a busy
+#: machine multithreaded OpenBLAS more than doubled the CPU time of a panel fit.
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def fit_trend(
     data: pd.DataFrame,
     outcome: str = "score",
@@ -50,27 +62,39 @@ def fit_trend(
     power: float = 0.8,
     engine: str = "exact",
     model: str = "full",
+    pupil: str | None = None,
+    arm_within_school: bool = False,
 ) -> TrendResult:
     """Fit the trend model to one row per response; say `group=None` for parents and staff,
     `arm=None` for a project without comparison schools.
 
     `model` drops random terms: "no_school_round", or "single_level" (only the school, or
     least squares when one school answered). `fit_with_fallback` chooses it for you.
+    `pupil` names a panel id column (rows without an id are pupils of their own); the result's
+    `panel_pupils` counts the pupils followed over two or more rounds.
     """
     check_min_group_size(min_group_size)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    prepared = prepare_trend(data, outcome, round, school, group, arm, treated, model)
+    if pupil is not None and engine != "exact":
+        raise ValueError("panel mode (pupil) needs the exact engine")
+    columns = (data, outcome, round, school, group, arm, treated, model)
+    prepared = prepare_trend(*columns, pupil=pupil, arm_within_school=arm_within_school)
+    if pupil is not None and prepared.panel_pupils == 0:
+        raise InsufficientDataError(
+            "ingen elev med kortkode har svart i mer enn én runde, så ingen kan følges over tid"
+        )
+    cell_engine = None
     if not prepared.design.term_names:
         fit = fit_ols(prepared.design)
     elif engine == "statsmodels":
         from analytics.lmm_statsmodels import fit_statsmodels
 
-        fit, _ = fit_statsmodels(prepared)
+        fit, cell_engine = fit_statsmodels(prepared)
     else:
-        fit, _ = fit_mixed(prepared.design)
+        fit, cell_engine = fit_mixed(prepared.design, second_opinion=pupil is None)
     rows, contrasts = _contrast_rows(prepared, fit)
-    se, df = satterthwaite(prepared.design, fit.variances, contrasts)
+    se, df = satterthwaite(prepared.design, fit.variances, contrasts, cell_engine)
     estimates = contrasts @ fit.beta
     table = _inference(rows, estimates, se, df, alpha)
     _check_uncertainty(table)
@@ -84,6 +108,12 @@ def fit_trend(
         else float("nan")
     )
     components = _components(fit)
+    mde_cross_section, changes_of_pupils = float("nan"), pd.DataFrame(columns=PANEL_CHANGE_COLUMNS)
+    if "pupil" in fit.term_names:
+        changes_of_pupils = panel_changes(prepared, min_group_size)
+        if final is not None:
+            row = contrasts[final.name]
+            mde_cross_section = cross_section_mde(collapse_pupils(prepared), fit, row, alpha, power)
     schools_per_arm = (
         prepared.cells.groupby("treated")["school_code"]
         .nunique()
@@ -123,6 +153,9 @@ def fit_trend(
         warnings=trend_warnings(prepared, fit, min_schools_per_arm, bool(hidden)),
         notes=prepared.notes,
         model=model,
+        panel_pupils=prepared.panel_pupils if "pupil" in fit.term_names else 0,
+        panel_changes=changes_of_pupils,
+        mde_cross_section=mde_cross_section,
     )
 
 

@@ -2,7 +2,9 @@
 
 The model is `outcome ~ C(round) * treated + (1 | school) + (1 | school:group) +
 (1 | school:round)`, with treatment coding and the first round as baseline, so its fixed
-effects carry the same names and values as lme4's `factor(round) * treated`.
+effects carry the same names and values as lme4's `factor(round) * treated`. In panel mode
+(`pupil` given) it adds `(1 | pupil)`, the pupil nested in the school, and a cell is one
+pupil in one class and round.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class TrendData:
     notes: tuple[str, ...]  #: what was dropped or changed, for the result's notes
     row_cell: np.ndarray  #: the cell of each response used, for engines that need rows
     row_outcome: np.ndarray
+    panel_pupils: int = 0  #: pupils (with a code) who answered in two or more rounds
 
 
 def prepare_trend(
@@ -50,16 +53,22 @@ def prepare_trend(
     arm: str | None,
     treated: str = "intervention",
     model: str = "full",
+    pupil: str | None = None,
+    arm_within_school: bool = False,
 ) -> TrendData:
-    """Validate the columns and reduce the data to cells (class x round, or school x round).
+    """Validate the columns and reduce the data to cells (class x round, or school x round;
+    pupil x class x round in panel mode).
 
     `model` names the random terms (MODEL_TERMS); "single_level" on one school is ordinary
-    least squares, without random terms.
+    least squares, without random terms. `pupil` names the panel id column: a row without one
+    is a pupil of its own. `arm_within_school` allows an arm that varies inside a school
+    (classes randomised within schools, as in Tennessee STAR).
     """
     if model not in MODEL_TERMS:
         raise ValueError(f"model must be one of {tuple(MODEL_TERMS)}")
     notes: list[str] = []
-    missing = [c for c in (outcome, round, school, group, arm) if c and c not in frame.columns]
+    wanted_columns = (outcome, round, school, group, arm, pupil)
+    missing = [c for c in wanted_columns if c and c not in frame.columns]
     if missing:
         raise ValueError(f"missing columns: {missing}")
     y = pd.to_numeric(frame[outcome], errors="coerce").to_numpy(dtype=float)
@@ -82,20 +91,32 @@ def prepare_trend(
         if model != "single_level":
             raise InsufficientDataError("Modellen trenger svar fra minst to skoler.")
         wanted = ()
-    is_treated, arms = treated_indicator(data, school, arm, treated, school_code)
+    is_treated, arms = treated_indicator(
+        data, school, arm, treated, school_code, within_school=arm_within_school
+    )
     rounds = len(round_labels)
+    unit = school_code
+    pupil_code = None
+    if pupil is not None:
+        pupil_code = pupil_codes(data[pupil], school_code)
+        unit = pupil_code
     if group is not None:
         label_code, labels = pd.factorize(data[group].astype(str), sort=True)
         group_code = pd.factorize(school_code * len(labels) + label_code, sort=True)[0]
-        cell = group_code * rounds + round_position
+        if pupil_code is None:
+            unit = group_code
+        else:
+            unit = pd.factorize(pupil_code * (int(group_code.max()) + 1) + group_code)[0]
     else:
         group_code = None
-        cell = school_code * rounds + round_position
+    cell = unit.astype(np.int64) * rounds + round_position
+    if arm_within_school:
+        cell = cell * 2 + is_treated
     cell_code = pd.factorize(cell, sort=True)[0]
     count = np.bincount(cell_code).astype(float)
     mean = np.bincount(cell_code, weights=y) / count
     within_ss = np.bincount(cell_code, weights=(y - mean[cell_code]) ** 2)
-    first = np.unique(cell_code, return_index=True)[1]
+    first = first_of_each(cell_code)
     cells = pd.DataFrame(
         {
             "school": np.asarray(school_labels)[school_code[first]],
@@ -106,6 +127,12 @@ def prepare_trend(
             "count": count.astype(np.int64),
         }
     )
+    panel_pupils = 0
+    if pupil_code is not None:
+        cells["pupil"] = pupil_code[first]
+        cells["panel"] = data[pupil].notna().to_numpy()[first]
+        panel_pupils = count_panel_pupils(cells)
+        wanted = (*wanted, "pupil") if wanted else wanted
     x, x_names, dropped = _fixed_effects(cells, round_labels, arm is not None)
     if dropped:
         notes.append("Ikke estimerbare faste ledd er utelatt: " + ", ".join(dropped) + ".")
@@ -120,7 +147,23 @@ def prepare_trend(
         term_levels=term_levels,
         x_names=x_names,
     )
-    return TrendData(design, round_labels, arms, cells, tuple(notes), cell_code, y)
+    return TrendData(design, round_labels, arms, cells, tuple(notes), cell_code, y, panel_pupils)
+
+
+def pupil_codes(values: pd.Series, school_code: np.ndarray) -> np.ndarray:
+    """One code per pupil within a school (the pupil is nested in it); a row without an id is
+    a pupil of its own, since a pupil who answered once still counts."""
+    label_code = pd.factorize(values)[0]
+    known = label_code >= 0
+    key = np.where(known, school_code.astype(np.int64) * (int(label_code.max()) + 2), -1)
+    key = np.where(known, key + label_code, -1 - np.arange(len(values)))
+    return pd.factorize(key)[0]
+
+
+def count_panel_pupils(cells: pd.DataFrame) -> int:
+    """Pupils with an id who answered in at least two rounds."""
+    known = cells.loc[cells["panel"], ["pupil", "round"]].drop_duplicates()
+    return int((known.groupby("pupil").size() >= 2).sum())
 
 
 def round_order(values: pd.Series) -> tuple[tuple[str, ...], np.ndarray, bool]:
@@ -146,14 +189,20 @@ def _label(value: object) -> str:
 
 
 def treated_indicator(
-    data: pd.DataFrame, school: str, arm: str | None, treated: str, school_code: np.ndarray
+    data: pd.DataFrame,
+    school: str,
+    arm: str | None,
+    treated: str,
+    school_code: np.ndarray,
+    within_school: bool = False,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """A 0/1 indicator of the treated arm; the arm must be constant within each school."""
+    """A 0/1 indicator of the treated arm; the arm must be constant within each school, unless
+    `within_school` says that classes, not schools, were assigned."""
     if arm is None:
         return np.zeros(len(data), dtype=np.int64), (NO_ARM,)
     values = data[arm].astype(str).to_numpy()
     per_school = pd.DataFrame({"s": school_code, "a": values}).drop_duplicates()
-    if per_school["s"].duplicated().any():
+    if not within_school and per_school["s"].duplicated().any():
         raise ValueError("a school must belong to one arm in every round")
     levels = sorted(set(values))
     if len(levels) > 2:
@@ -186,7 +235,9 @@ def _fixed_effects(
         for r in range(1, len(rounds)):
             columns.append((position == r) * treated)
             names.append(f"round{rounds[r]}:treated")
-    distinct = np.unique(np.column_stack(columns), axis=0)  # same rank, a few rows
+    # the columns depend on round and arm only, so those rows have the same rank
+    key = pd.Series(position * 2 + treated.astype(np.int64))
+    distinct = np.column_stack(columns)[key.drop_duplicates().index.to_numpy()]
     kept: list[int] = []
     dropped: list[str] = []
     for index in range(len(columns)):
@@ -213,6 +264,8 @@ def _terms(
     if group_code is not None:
         candidates.append(("school:group", group_code[first]))
     candidates.append(("school:round", school * rounds + cells["round"].to_numpy()))
+    if "pupil" in cells:
+        candidates.append(("pupil", cells["pupil"].to_numpy()))
     candidates = [(name, level) for name, level in candidates if name in wanted]
     names: list[str] = []
     levels: list[np.ndarray] = []
@@ -228,4 +281,12 @@ def _terms(
 
 def _same_partition(first: np.ndarray, second: np.ndarray) -> bool:
     pairs = len(pd.MultiIndex.from_arrays([first, second]).unique())
-    return pairs == len(np.unique(first)) == len(np.unique(second))
+    return pairs == len(pd.unique(first)) == len(pd.unique(second))
+
+
+def first_of_each(codes: np.ndarray) -> np.ndarray:
+    """The row where each code 0..k-1 first occurs (by hashing, without sorting the rows)."""
+    seen = pd.Series(codes).drop_duplicates()
+    first = np.empty(len(seen), dtype=np.int64)
+    first[seen.to_numpy()] = seen.index.to_numpy()
+    return first

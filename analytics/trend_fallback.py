@@ -6,6 +6,10 @@
     single_level     (1 | school) only; least squares when one school answered
     descriptives     means per round and arm, suppressed, without intervals
 
+In panel mode (`pupil` given) the full model adds `(1 | pupil)` first; when no pupil was
+followed over two rounds, or that fit fails, the answers are fitted as cross-sections down
+the same chain, and `reason_nb` says so.
+
 Each construct x respondent type gets a result whatever its data: the rung that could be
 fitted, with `model` saying which and `reason_nb` why, in plain Norwegian.
 
@@ -22,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.descriptives import describe
+from analytics.design_check import with_design_checks
 from analytics.suppression import check_min_group_size
 from analytics.trend import fit_trend
 from analytics.trend_design import NO_ARM, InsufficientDataError, round_order, treated_indicator
@@ -37,6 +42,10 @@ _FAILED = {
     "no_school_round": "Modellen uten skole × runde kunne ikke beregnes ({why}).",
     "single_level": "Heller ikke en enklere modell med bare skole kunne beregnes ({why}).",
 }
+_PANEL_FAILED = (
+    "Panelmodellen, som følger de samme elevene over tid, kunne ikke beregnes ({why}). "
+    "Svarene er derfor analysert som tverrsnitt, uten å koble elevene mellom rundene."
+)
 _ESTIMATES = ["estimate", "se", "df", "ci_low", "ci_high", "p_value", "suppressed"]
 
 
@@ -65,11 +74,13 @@ def fit_with_fallback(
     min_group_size: int = 10,
     min_schools_per_arm: int = 10,
     alpha: float = 0.05,
+    pupil: str | None = None,
+    arm_within_school: bool = False,
 ) -> TrendResult:
     """The highest rung of the chain that the data carry; never raises for lack of data."""
     check_min_group_size(min_group_size)
     columns = (outcome, round, school, group, arm)
-    missing = [c for c in columns if c and c not in data.columns]
+    missing = [c for c in (*columns, pupil) if c and c not in data.columns]
     if missing:
         raise ValueError(f"missing columns: {missing}")
     labels = {"construct": construct, "respondent_type": respondent_type}
@@ -106,17 +117,25 @@ def fit_with_fallback(
             "Bare én skole har svar: modellen er en vanlig regresjon uten skoleledd, og "
             "skoler kan ikke sammenlignes."
         )
-    for model in _FITTED[start:]:
+    rungs = [(model, None) for model in _FITTED[start:]]
+    if pupil is not None and start == 0:
+        rungs.insert(0, ("full", pupil))
+    for model, panel in rungs:
         try:
             result = fit_trend(
                 data, *columns, treated=treated, min_group_size=min_group_size,
                 min_schools_per_arm=min_schools_per_arm, alpha=alpha, model=model, **labels,
+                pupil=panel, arm_within_school=arm_within_school,
             )  # fmt: skip
         except Exception as error:  # any failure falls to the next rung, and says why
             log.info("trend %s of %s/%s failed: %r", model, respondent_type, construct, error)
-            reasons.append(_FAILED[model].format(why=_why(error)))
+            failed = _PANEL_FAILED if panel is not None else _FAILED[model]
+            reasons.append(failed.format(why=_why(error)))
             continue
-        return replace(result, reason_nb=" ".join(reasons))
+        result = replace(result, reason_nb=" ".join(reasons))
+        if arm is None:
+            return result
+        return with_design_checks(result, data, outcome, round, school, arm, treated=treated)
     return descriptives(" ".join([*reasons, "Bare beskrivende tall vises, uten usikkerhet."]))
 
 

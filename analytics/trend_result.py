@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import MISSING, dataclass, fields
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ COMPONENT_LABELS = {
     "school": "skole",
     "school:group": "klasse i skole",
     "school:round": "skole × runde",
+    "pupil": "elev (samme elev over tid)",
     "residual": "respondent (rest)",
 }
 SUPPRESSED_WARNING = (
@@ -39,6 +41,7 @@ _FRAMES = {
     "coefficients": ["term", *_ESTIMATES],
     "variance_components": ["component", "variance", "sd", "icc"],
     "counts": ["round", "arm", "responses", "schools", "groups"],
+    "panel_changes": ["round", "arm", "pupils", "mean_change", "suppressed"],
 }
 
 
@@ -82,6 +85,21 @@ class TrendResult:
     #: which rung of the fallback chain this is (MODELS); results stored before it were "full"
     model: str = "full"
     reason_nb: str = ""  #: why this model and not the full one, in plain Norwegian
+    #: the design-based check of each round's DiD (analytics.design_check.DesignCheck.to_dict)
+    design_checks: tuple[dict[str, Any], ...] = ()
+    #: pupils followed over two or more rounds in a panel fit (with `(1 | pupil)`); 0 otherwise
+    panel_pupils: int = 0
+    #: per later round and arm: followed pupils and the mean of their own change since round 1
+    panel_changes: pd.DataFrame = dataclass_field(
+        default_factory=lambda: pd.DataFrame(columns=_FRAMES["panel_changes"])
+    )
+    #: the MDE the same answers would give as unlinked cross-sections (panel fits only)
+    mde_cross_section: float = math.nan
+
+    @property
+    def is_panel(self) -> bool:
+        """A panel fit: the model follows pupils over rounds, with a pupil variance."""
+        return self.panel_pupils > 0
 
     @property
     def is_model(self) -> bool:
@@ -163,6 +181,16 @@ class TrendResult:
         )
         if planning:
             lines.append(f"Med andre antall skoler per gruppe: {planning}")
+        if self.is_panel:
+            lines.append(
+                f"Panel: {self.panel_pupils} elever er fulgt over minst to runder; endringene "
+                "er endringer hos de samme elevene."
+            )
+            if math.isfinite(self.mde_cross_section):
+                lines.append(
+                    f"Minste påviselige effekt uten panel (samme svar som tverrsnitt): "
+                    f"{self.mde_cross_section:.3f}"
+                )
         for warning in self.warnings:
             lines.append(f"Advarsel: {warning}")
         for note in self.notes:
@@ -187,13 +215,14 @@ class TrendResult:
     def from_dict(cls, data: dict[str, Any]) -> TrendResult:
         values: dict[str, Any] = {}
         for field in fields(cls):
-            if field.name not in data and field.default is not MISSING:
+            has_default = field.default is not MISSING or field.default_factory is not MISSING
+            if field.name not in data and has_default:
                 continue  # stored before the field existed: its default
             value = data[field.name]
             if field.name in _FRAMES:
                 frame = frame_from_records(value)
                 values[field.name] = frame if value else pd.DataFrame(columns=_FRAMES[field.name])
-            elif field.name in ("mde", "loglik"):
+            elif field.name in ("mde", "loglik", "mde_cross_section"):
                 values[field.name] = math.nan if value is None else float(value)
             elif field.name == "mde_planning":
                 values[field.name] = {k: math.nan if v is None else v for k, v in value.items()}

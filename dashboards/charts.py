@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from dashboards import figures, figures_items, reading, tables
-from dashboards.catalog import ConstructInfo, ItemInfo, text_in
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
 from dashboards.labels import arm_name, direction_note, goal_status_name, respondent_type_name
 from dashboards.results import Estimate, GoalView, TrendView
+from instruments.reading import ConstructInfo, ItemInfo, text_in
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ def trend_chart(
     table = tables.trend_table(trend, measured, responses, invited)
     summary = _summary(table)
     sentence = reading.trend_sentence(trend, construct, name, measured[-1])
+    if design := reading.design_sentence(trend, measured[-1]):
+        sentence = f"{sentence} {design}"
+    if panel := reading.panel_sentence(trend, measured[-1]):
+        sentence = f"{panel} {sentence}"
     return Chart(
         key,
         title,
@@ -91,7 +95,9 @@ def trend_chart(
 
 def _summary(table: tables.ChartData) -> tables.ChartData:
     """The columns a project leader reads first: n, response rate and the DiD."""
-    wanted = {"round", "rate", "did", "note"} | {c.key for c in table.columns if c.key[:2] == "n_"}
+    wanted = {"round", "rate", "did", "p_random", "p_min", "note"} | {
+        c.key for c in table.columns if c.key[:2] == "n_"
+    }
     columns = [c for c in table.columns if c.key in wanted]
     rows = []
     for row in table.rows:

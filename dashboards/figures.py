@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import ConstructInfo
 from dashboards.formatting import signed
 from dashboards.labels import (
     ARM_COLOURS,
@@ -21,6 +20,7 @@ from dashboards.labels import (
     direction_note,
 )
 from dashboards.results import COMPARISON, INTERVENTION, Estimate, GoalView, TrendView
+from instruments.reading import ConstructInfo
 
 INK = "#1d2433"
 GRID = "#e5e2dc"

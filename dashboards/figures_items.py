@@ -13,9 +13,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import AnswerOption, ItemInfo, text_in
 from dashboards.figures import Figure, base_layout
 from dashboards.items import Distribution
+from instruments import ScalePoint
+from instruments.reading import ItemInfo, text_in
 
 #: Bad to good (PuOr, colour-blind safe), by number of answer options.
 PALETTES = {
@@ -105,7 +106,7 @@ def item_figure(
 
 def _option_trace(
     item: ItemInfo,
-    option: AnswerOption,
+    option: ScalePoint,
     index: int,
     colours: Sequence[str],
     distributions: Sequence[Distribution],

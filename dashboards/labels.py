@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import ConstructInfo
-from dashboards.formatting import current_locale
+from instruments.reading import ConstructInfo
 
-RESPONDENT_TYPES = ("pupil", "parent", "staff")
 #: The themes pupils, parents and staff are all asked about.
 SHARED_THEMES = ("trivsel", "konflikt", "arbeidsro")
 #: Colour-blind safe (Okabe-Ito); comparison is also dashed, so colour is never the only cue.
@@ -47,10 +45,6 @@ def direction_note(construct: ConstructInfo) -> str:
     if construct.id == "krenkelser":
         return _("høyere = flere krenkelser")
     return _("høyere = verre")
-
-
-def construct_name(construct: ConstructInfo, language: str | None = None) -> str:
-    return construct.name(language or current_locale())
 
 
 def in_sentence(name: str) -> str:

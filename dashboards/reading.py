@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 
 from flask_babel import gettext as _
 
-from dashboards.catalog import ConstructInfo
+from analytics.design_check import agreement
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
 from dashboards.results import INTERVENTION, Estimate, TrendView
+from instruments.reading import ConstructInfo
 
 UP, DOWN, SAME = "up", "down", "same"
 
@@ -44,6 +45,14 @@ def model_notes(trend: TrendView) -> tuple[str, ...]:
     if trend.error or trend.model in ("full", "descriptives"):
         return ()
     return (_("Modell: %(model)s. %(reason)s", model=model_name(trend.model), reason=trend.reason),)
+
+
+def panel_sentence(trend: TrendView, last: str) -> str | None:
+    """Said first where a panel model was fitted: the figures follow the same pupils."""
+    if not trend.panel_pupils or not trend.rounds or last == trend.rounds[0]:
+        return None
+    first = trend.rounds[0]
+    return _("De samme elevene, fulgt fra %(first)s til %(last)s.", first=first, last=last)
 
 
 def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: str) -> str:
@@ -82,7 +91,7 @@ def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: 
             **numbers,
         )
     moved = _("mer oppover") if way == UP else _("mer nedover")
-    if did.excludes_zero:
+    if did.excludes_zero and design_agreement(trend, last) in (None, "agree"):
         good = (way == UP) == construct.higher_is_better
         judged = _("i ønsket retning") if good else _("i motsatt retning av det ønskede")
         return _(
@@ -205,4 +214,58 @@ def school_sentence(
         estimate=number(estimate),
         mean=number(arm_mean),
         arm=arm,
+    )
+
+
+def design_agreement(trend: TrendView, last: str) -> str | None:
+    """How the model's DiD at `last` and the design-based check relate (None: no check)."""
+    check = trend.design.get(last)
+    did = trend.did(last)
+    if check is None or did.value is None:
+        return None
+    return agreement(check, did.value, 0.0 if did.excludes_zero else 1.0)
+
+
+def design_sentence(trend: TrendView, last: str) -> str | None:
+    """The design-based check in words, and what to make of it when it disagrees."""
+    relation = design_agreement(trend, last)
+    if relation is None:
+        return None
+    check = trend.design[last]
+    numbers = {
+        "p": number(check.p_randomisation, 3),
+        "p_min": number(check.p_min, 3),
+        "treated": check.schools_treated,
+        "comparison": check.schools_comparison,
+    }
+    if relation == "unreachable":
+        return _(
+            "Med %(treated)s intervensjonsskoler og %(comparison)s sammenligningsskoler er den "
+            "minste p-verdien en kontroll på skolenivå kan gi %(p_min)s. Derfor kan ingen "
+            "forskjell kalles tydelig ennå, uansett hva modellen viser.",
+            **numbers,
+        )
+    if relation == "model_only":
+        return _(
+            "Modellen finner en forskjell, men kontrollen på skolenivå, som bare bygger på "
+            "hvilke skoler som fikk tiltaket, gjør det ikke (p = %(p)s; minste mulige p er "
+            "%(p_min)s). Les forskjellen som usikker.",
+            **numbers,
+        )
+    if relation == "design_only":
+        return _(
+            "Kontrollen på skolenivå finner en forskjell (p = %(p)s), men modellen er usikker. "
+            "Les forskjellen som usikker.",
+            **numbers,
+        )
+    if relation == "direction":
+        return _(
+            "Modellen og kontrollen på skolenivå peker i hver sin retning (p = %(p)s). Les "
+            "forskjellen som usikker.",
+            **numbers,
+        )
+    return _(
+        "Kontrollen på skolenivå, som bare bygger på hvilke skoler som fikk tiltaket, sier det "
+        "samme som modellen (p = %(p)s; minste mulige p med disse skolene er %(p_min)s).",
+        **numbers,
     )

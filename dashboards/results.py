@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from analytics.design_check import DesignCheck
+
 INTERVENTION = "intervention"
 COMPARISON = "comparison"
 
@@ -69,6 +71,10 @@ class TrendView:
     #: the rung of the fallback chain: full, no_school_round, single_level or descriptives
     model: str = "full"
     reason: str = ""  #: why not the full model, in Norwegian (as stored)
+    #: the design-based check of each round's DiD (randomisation p, two-stage interval)
+    design: dict[str, DesignCheck] = field(default_factory=dict)
+    #: panel mode: pupils followed over two or more rounds with `(1 | pupil)`; 0 otherwise
+    panel_pupils: int = 0
 
     @property
     def has_comparison(self) -> bool:
@@ -119,6 +125,8 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         min_group_size=int(result.get("min_group_size", 10)),
         model=str(result.get("model", "full")),  # results stored before the field: full
         reason=str(result.get("reason_nb", "")),
+        design={str(c["round"]): DesignCheck.from_dict(c) for c in result.get("design_checks", ())},
+        panel_pupils=int(result.get("panel_pupils", 0) or 0),
     )
 
 

@@ -15,13 +15,20 @@ from typing import Any
 from flask_babel import gettext as _
 
 from analytics.csvsafe import defuse
-from dashboards.catalog import ItemInfo, text_in
 from dashboards.formatting import count, number, percent, signed
 from dashboards.items import Distribution
 from dashboards.labels import arm_name, respondent_type_name
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
+from instruments.reading import ItemInfo, text_in
 
-TEXT, COUNT, ESTIMATE, SIGNED, PERCENT = "text", "count", "estimate", "signed", "percent"
+TEXT, COUNT, ESTIMATE, SIGNED, PERCENT, P_VALUE = (
+    "text",
+    "count",
+    "estimate",
+    "signed",
+    "percent",
+    "p_value",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class ChartData:
             return count(value)
         if column.kind == PERCENT:
             return percent(value)
+        if column.kind == P_VALUE:
+            return number(value, 3)
         return "" if value is None else str(value)
 
 
@@ -80,6 +89,11 @@ def trend_table(
             Column("did_low", _("KI fra"), ESTIMATE),
             Column("did_high", _("KI til"), ESTIMATE),
         ]
+        if trend.design:
+            columns += [
+                Column("p_random", _("p, fordeling av skoler"), P_VALUE),
+                Column("p_min", _("Minste mulige p"), P_VALUE),
+            ]
     columns += [
         Column("rate", _("Svarprosent"), PERCENT),
         Column("note", _("Merknad")),
@@ -101,6 +115,8 @@ def trend_table(
             )
         did = trend.did(r)
         row.update(did=did.value, did_low=did.ci_low, did_high=did.ci_high)
+        if (check := trend.design.get(r)) is not None:
+            row.update(p_random=check.p_randomisation, p_min=check.p_min)
         answered, asked = responses.get(r), invited.get(r)
         row["rate"] = answered / asked if answered is not None and asked else None
         row["note"] = _hidden_note(hidden)

@@ -68,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public, pupil, auth, staff, exports, admin, links, printable):
         app.register_blueprint(blueprint)
-    from dashboards.views import blueprint as dashboards
+    from survey.dashboards.views import blueprint as dashboards
 
     app.register_blueprint(dashboards)
 

@@ -32,7 +32,9 @@ def record(
     )
     session.add(event)
     session.flush()
-    log.info("audit %s by %s (project %s)", action, event.actor, project_id)
+    # The one log line of a write that is audited: its own module logs nothing more.
+    named = " ".join(f"{key}={value}" for key, value in sorted(details.items()))
+    log.info("audit %s by %s (project %s) %s", action, event.actor, project_id, named)
     return event
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -130,6 +130,17 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def take_write_lock(session: Session) -> None:
+    """On SQLite, make a saving request's first statement a write, as BEGIN IMMEDIATE would.
+
+    A request that reads first and writes later fails at once with "database is locked" when
+    another request wrote in between (WAL snapshot); one that starts by writing waits its turn
+    (busy_timeout) instead. PostgreSQL needs nothing: its row locks and savepoints suffice.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE response SET status = status WHERE 1 = 0"))
 
 
 def get_database(app: Flask | None = None) -> Database:

@@ -8,6 +8,7 @@ from survey.admin.distribution.views import blueprint as distribution
 from survey.admin.goals.views import blueprint as goals
 from survey.admin.labels import all_labels, language_option
 from survey.admin.monitor.views import blueprint as monitor
+from survey.admin.panel.views import blueprint as panel
 from survey.admin.projects.views import blueprint as projects
 from survey.admin.rounds.views import blueprint as rounds
 from survey.admin.schools.views import blueprint as schools
@@ -22,7 +23,7 @@ def _admin_blueprint() -> Blueprint:
     admin.add_app_template_filter(norway_date, "norway_date")
     admin.add_app_template_filter(language_option, "language_option")
     admin.context_processor(all_labels)
-    for child in (projects, schools, goals, rounds, distribution, monitor, tokens, users):
+    for child in (projects, schools, goals, rounds, distribution, monitor, tokens, panel, users):
         admin.register_blueprint(child)
     return admin
 

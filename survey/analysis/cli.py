@@ -25,6 +25,12 @@ from survey.db import get_database
 @click.option("--group", help="CSV: the class column; leave out for parents and staff.")
 @click.option("--arm", help="CSV: the arm column (two values, constant within a school).")
 @click.option("--treated", default="intervention", show_default=True, help="CSV: treated arm.")
+@click.option("--pupil", help="CSV: the panel id column; adds (1 | pupil) nested in school.")
+@click.option(
+    "--arm-within-school",
+    is_flag=True,
+    help="CSV: the arm may vary inside a school (classes, not schools, were assigned).",
+)
 @click.option("--min-group-size", default=10, show_default=True, type=click.IntRange(min=5))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def analyze(
@@ -38,6 +44,8 @@ def analyze(
     group: str | None,
     arm: str | None,
     treated: str,
+    pupil: str | None,
+    arm_within_school: bool,
     min_group_size: int,
     as_json: bool,
 ) -> None:
@@ -57,6 +65,8 @@ def analyze(
             treated,
             min_group_size,
             as_json,
+            pupil=pupil,
+            arm_within_school=arm_within_school,
         )
         return
     assert project_id is not None
@@ -73,6 +83,8 @@ def _analyze_csv(
     treated: str,
     min_group_size: int,
     as_json: bool,
+    pupil: str | None = None,
+    arm_within_school: bool = False,
 ) -> None:
     import pandas as pd
 
@@ -97,6 +109,8 @@ def _analyze_csv(
             arm=arm,
             treated=treated,
             min_group_size=min_group_size,
+            pupil=pupil,
+            arm_within_school=arm_within_school,
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from error

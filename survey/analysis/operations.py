@@ -26,12 +26,14 @@ from sqlalchemy.orm import Session
 
 from analytics.descriptives import describe
 from analytics.goals import GoalStatus, track_goal
+from analytics.panel import panel_change
 from analytics.reliability import ReliabilityResult, reliability
 from analytics.scoring import score_constructs
 from analytics.trend import TrendResult
 from analytics.trend_fallback import fit_with_fallback
 from survey.analysis import queries, snapshots
-from survey.models import Goal, ModelResult, Project, utcnow
+from survey.clock import utcnow
+from survey.models import Goal, ModelResult, Project
 from survey.rounds import counts
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def analyze_project(session: Session, project_id: int, force: bool = False) -> A
     project = session.get(Project, project_id)
     if project is None:
         raise ProjectNotFoundError(f"there is no project with id {project_id}")
-    answers = queries.project_answers(session, project_id)
+    answers = queries.project_answers(session, project_id, panel=project.is_panel)
     goals = queries.project_goals(session, project_id)
     fingerprint = _fingerprint(answers, goals, project.min_group_size)
     if not force and _is_current(session, project_id, fingerprint):
@@ -83,6 +85,9 @@ def analyze_project(session: Session, project_id: int, force: bool = False) -> A
         for construct, scores in scored.groupby("construct", sort=True):
             key = (str(construct), str(respondent_type))
             results.update(_analyses(key, scores, part, constructs, project.min_group_size))
+            if "pupil" in scores.columns and respondent_type == "pupil":
+                higher = directions.get(key[::-1], True)
+                results[(*key, "panel")] = _panel(key, scores, higher, project.min_group_size)
     for key, result in _goal_results(goals, results, directions, planned).items():
         results[key] = result
     results.update(snapshots.item_counts(answers, constructs))
@@ -116,7 +121,7 @@ def stored_results(session: Session, project_id: int) -> list[ModelResult]:
 
 
 def _scores(
-    answers: pd.DataFrame, constructs: dict[int, list[queries.ConstructInfo]]
+    answers: pd.DataFrame, constructs: dict[int, list[queries.ScoredConstruct]]
 ) -> tuple[pd.DataFrame, dict[str, bool]]:
     """Scale scores of one respondent type, each response scored by its own version."""
     parts = []
@@ -132,15 +137,17 @@ def _analyses(
     key: tuple[str, str],
     scores: pd.DataFrame,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
     min_group_size: int,
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     construct, respondent_type = key
     group = "group" if respondent_type == "pupil" else None
     labels = {"construct": construct, "respondent_type": respondent_type}
+    # Panel mode: `(1 | pupil)` nested in school, from the pupil column (NaN: seen once).
+    panel = {"pupil": "pupil"} if "pupil" in scores.columns and group is not None else {}
     computations = {
         "trend": lambda: fit_with_fallback(
-            scores, group=group, min_group_size=min_group_size, **labels
+            scores, group=group, min_group_size=min_group_size, **labels, **panel
         ).to_dict(),
         "descriptives": lambda: describe(
             scores, group=group, min_group_size=min_group_size, **labels
@@ -155,6 +162,23 @@ def _analyses(
             log.exception("%s of %s/%s failed", kind, respondent_type, construct)
             out[(*key, kind)] = failed_result(kind, construct, respondent_type)
     return out
+
+
+def _panel(
+    key: tuple[str, str], scores: pd.DataFrame, higher_is_better: bool, min_group_size: int
+) -> dict[str, Any]:
+    construct, respondent_type = key
+    try:
+        return panel_change(
+            scores,
+            higher_is_better=higher_is_better,
+            construct=construct,
+            respondent_type=respondent_type,
+            min_group_size=min_group_size,
+        ).to_dict()
+    except Exception:
+        log.exception("panel figures of %s/%s failed", respondent_type, construct)
+        return failed_result("panel", construct, respondent_type)
 
 
 def failed_result(kind: str, construct: str, respondent_type: str) -> dict[str, Any]:
@@ -172,7 +196,7 @@ def failed_result(kind: str, construct: str, respondent_type: str) -> dict[str, 
 def _unscored(
     respondent_type: str,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Failed results for every construct of answers that could not be scored."""
     names = {
@@ -190,7 +214,7 @@ def _unscored(
 def _reliability(
     construct: str,
     answers: pd.DataFrame,
-    constructs: dict[int, list[queries.ConstructInfo]],
+    constructs: dict[int, list[queries.ScoredConstruct]],
     min_group_size: int,
 ) -> dict[str, Any]:
     tables = []

@@ -18,10 +18,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from analytics.goals import GoalSpec
-from analytics.simulation_design import ConstructSpec
-from instruments import Instrument, instrument_from_json
+from analytics.scoring import ConstructSpec
+from instruments import Instrument
+from instruments.reading import constructs_of as read_constructs
 from survey.models import Answer, Goal, Group, InstrumentVersion, Round, School
 from survey.models import Response as SurveyResponse
+from survey.responses.operations import instrument_of
 
 ANSWER_COLUMNS = (
     "response",
@@ -43,7 +45,7 @@ COUNTED_RESPONSE_STATUS = "complete"
 
 
 @dataclass(frozen=True)
-class ConstructInfo:
+class ScoredConstruct:
     """A construct as asked in one instrument version: how to score it and which way is good."""
 
     spec: ConstructSpec
@@ -70,9 +72,14 @@ def closed_round_ids(session: Session, project_id: int) -> list[int]:
     )
 
 
-def project_answers(session: Session, project_id: int) -> pd.DataFrame:
+def project_answers(session: Session, project_id: int, *, panel: bool = False) -> pd.DataFrame:
     """The tidy answer frame of a project's sent responses in closed rounds; `round` is an
-    ordered categorical of every round label of the project."""
+    ordered categorical of every round label of the project.
+
+    With `panel`, a `pupil` column holds the response's panel member id (a pseudonym; NA for
+    a response sent without an issued card, which the model treats as a pupil seen once).
+    """
+    panel_columns = [SurveyResponse.panel_member_id] if panel else []
     rows = session.execute(
         select(
             Answer.response_id,
@@ -85,6 +92,7 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
             School.code,
             Group.label,
             School.arm,
+            *panel_columns,
         )
         .join(SurveyResponse, Answer.response_id == SurveyResponse.id)
         .join(Round, SurveyResponse.round_id == Round.id)
@@ -96,7 +104,9 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
         .where(or_(Answer.value.is_not(None), Answer.is_declined))
         .order_by(Answer.response_id, Answer.item_id)
     ).all()
-    frame = pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, *(["pupil"] if panel else [])])
+    if panel:
+        frame["pupil"] = pd.to_numeric(frame["pupil"]).astype(float)
     frame["value"] = pd.to_numeric(frame["value"]).astype("Float64")
     frame["declined"] = frame["declined"].astype(bool)
     frame["round"] = pd.Categorical(
@@ -107,31 +117,27 @@ def project_answers(session: Session, project_id: int) -> pd.DataFrame:
 
 def instrument_constructs(
     session: Session, version_ids: list[int]
-) -> dict[int, list[ConstructInfo]]:
+) -> dict[int, list[ScoredConstruct]]:
     """The scored constructs of each instrument version, from its frozen JSON."""
     versions = session.scalars(
         select(InstrumentVersion).where(InstrumentVersion.id.in_(version_ids))
     )
-    return {
-        version.id: constructs_of(instrument_from_json(version.content)) for version in versions
-    }
+    return {version.id: constructs_of(instrument_of(version)) for version in versions}
 
 
-def constructs_of(instrument: Instrument) -> list[ConstructInfo]:
-    infos = []
-    for construct_id, construct in instrument.constructs.items():
-        items = [item for item in instrument.items_in(construct_id) if item.is_choice]
-        if not items:
-            continue
-        scale = instrument.scale_of(items[0])
-        spec = ConstructSpec(
-            id=construct_id,
-            items=tuple((item.id, item.reverse) for item in items),
-            scale_min=scale.min_value,
-            scale_max=scale.max_value,
+def constructs_of(instrument: Instrument) -> list[ScoredConstruct]:
+    return [
+        ScoredConstruct(
+            ConstructSpec(
+                id=info.id,
+                items=tuple((item.id, item.reverse) for item in info.items),
+                scale_min=info.scale_min,
+                scale_max=info.scale_max,
+            ),
+            info.higher_is_better,
         )
-        infos.append(ConstructInfo(spec, construct.higher_is_better))
-    return infos
+        for info in read_constructs(instrument).values()
+    ]
 
 
 def project_goals(session: Session, project_id: int) -> list[Goal]:

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from survey import audit
 from survey.analysis import failures
+from survey.clock import utcnow
 from survey.db import get_database
-from survey.models import AuditEvent, User, utcnow
+from survey.models import AuditEvent, User
 from survey.scheduler import Job
 
 log = logging.getLogger(__name__)

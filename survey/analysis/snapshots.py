@@ -26,7 +26,7 @@ COUNT_COLUMNS = ("round", "school", "arm", "item", "value", "declined", "count")
 
 
 def item_counts(
-    answers: pd.DataFrame, constructs: dict[int, list[queries.ConstructInfo]]
+    answers: pd.DataFrame, constructs: dict[int, list[queries.ScoredConstruct]]
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Answers per round, school (by code), arm, item and value, declined as value None, for
     each construct x respondent type; unsuppressed, as `dashboards.items` takes them."""

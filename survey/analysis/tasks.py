@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from survey.analysis import failures
 from survey.analysis.operations import analyze_project
+from survey.clock import utcnow
 from survey.db import Database, get_database
-from survey.models import Project, utcnow
+from survey.models import Project
 from survey.scheduler import Job
 
 log = logging.getLogger(__name__)

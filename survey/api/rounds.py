@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import abort as flask_abort
 from flask import current_app
 from flask_smorest import Blueprint, abort
 
+from survey import clock
 from survey.admin.errors import FieldError
 from survey.admin.rounds.operations import create_round
 from survey.admin.rounds.schemas import instrument_choices
@@ -104,7 +104,7 @@ def get_round(round_id: int) -> dict[str, Any]:
 def open_round(round_id: int) -> dict[str, Any]:
     """Open the round now (its instrument versions are fixed from then on)."""
     round_ = _round_or_404(round_id)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.utcnow()
     try:
         lifecycle.open_round(
             db_session(), round_, current_app.config["SECRET_KEY"], now, current_user()
@@ -125,7 +125,7 @@ def close_round(round_id: int) -> dict[str, Any]:
     """Close the round now; unsubmitted link answers are discarded."""
     round_ = _round_or_404(round_id)
     try:
-        lifecycle.close_round(db_session(), round_, dt.datetime.now(dt.UTC), current_user())
+        lifecycle.close_round(db_session(), round_, clock.utcnow(), current_user())
     except lifecycle.LifecycleError as error:
         abort(409, message=str(error))
     return _shown(round_)

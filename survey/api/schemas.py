@@ -8,6 +8,12 @@ from survey.i18n import LANGUAGES
 from survey.models import ARMS, RESPONDENT_TYPES
 from survey.models.project import GOAL_TARGET_KINDS
 from survey.models.rounds import ROUND_STATUSES
+from survey.validators import (
+    MIN_GROUP_SIZE_RANGE,
+    PROJECT_DESCRIPTION_MAX,
+    PROJECT_NAME_MAX,
+    in_the_future,
+)
 
 
 class StrictBoolean(fields.Boolean):
@@ -43,17 +49,19 @@ class ProjectOut(Schema):
 
 
 class ProjectIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = fields.String(required=True, validate=validate.Length(1, PROJECT_NAME_MAX))
     description = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=4000)
+        load_default=None, allow_none=True, validate=validate.Length(max=PROJECT_DESCRIPTION_MAX)
     )
-    min_group_size = fields.Integer(load_default=10, strict=True, validate=validate.Range(5, 1000))
+    min_group_size = fields.Integer(
+        load_default=10, strict=True, validate=validate.Range(*MIN_GROUP_SIZE_RANGE)
+    )
     languages = fields.List(
         fields.String(validate=validate.OneOf(list(LANGUAGES))),
         load_default=lambda: ["nb", "nn"],
         validate=validate.Length(min=1),
     )
-    delete_after_on = fields.Date(required=True)
+    delete_after_on = fields.Date(required=True, validate=in_the_future)
     is_panel = StrictBoolean(load_default=False)
 
 

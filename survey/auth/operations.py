@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey import audit
 from survey.auth.access import USER_SESSION_KEY, VERSION_SESSION_KEY, current_user
-from survey.models import User, utcnow
+from survey.clock import utcnow
+from survey.models import User
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,6 @@ def log_in(db: Session, user: User) -> None:
     session.permanent = True
     user.last_login_at = utcnow()
     audit.record(db, "user.login", user=user)
-    log.info("user %s logged in", user.id)
 
 
 def log_out(db: Session) -> None:

@@ -24,10 +24,11 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import SimulatedData, simulate_demo
-from analytics.simulation_design import ConstructSpec, DemoDesign
+from analytics.simulation_design import DemoDesign
 from instruments import Instrument, bundled_instrument
-from survey import audit
+from survey import audit, clock
 from survey.accounts.operations import create_user
 from survey.models import Answer, Goal, Group, Project, Response, Round, School, User
 from survey.rounds.operations import (
@@ -90,7 +91,7 @@ def load_demo(
     now: dt.datetime | None = None,
 ) -> str:
     """Simulate and store the demo project; return a one-paragraph summary."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.utcnow()
     if session.scalar(select(Project.id).filter_by(name=DEMO_PROJECT_NAME)) is not None:
         raise DemoExistsError(f"The demo project {DEMO_PROJECT_NAME!r} is already loaded.")
     instruments = {rt: bundled_instrument(key) for rt, key in DEMO_INSTRUMENTS.items()}

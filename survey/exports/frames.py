@@ -80,6 +80,8 @@ class ChunkShaper:
             "language": self._languages(responses).map(plan.language_codes),
             "instrument_version": responses["instrument_version_id"].map(plan.version_codes),
         }
+        if "panel_id" in self.position:
+            design["panel_id"] = responses["panel_id"]
         for name, values in design.items():
             matrix[:, self.position[name]] = pd.to_numeric(values).to_numpy(dtype=float)
         row_of = pd.Series(np.arange(n), index=responses["response_id"])
@@ -170,6 +172,8 @@ class ChunkShaper:
                 "is_declined": answers["is_declined"].astype(bool).astype(int),
             }
         )
+        if "panel_id" in self.position:
+            frame.insert(1, "panel_id", pd.array(ids.map(by_id["panel_id"]), dtype="Int64"))
         if plan.request.include_free_text:
             frame["text"] = answers["text"]
         order = answers["key"].map(self.item_column).fillna(len(self.names))

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from analytics.csvsafe import defuse_frame
-from survey import audit
+from survey import audit, clock
 from survey.exports import codebook, ddi
 from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
 from survey.exports.aggregates import ScoreAggregates
@@ -133,7 +133,7 @@ def run_export(
         **request.describe(),
     )
     log.info("exported project %s as %s: %d responses", plan.project.id, fmt, responses)
-    return ExportResult(out, fmt, responses, tuple(files), dt.datetime.now(dt.UTC).date())
+    return ExportResult(out, fmt, responses, tuple(files), clock.utcnow().date())
 
 
 def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:
@@ -202,7 +202,7 @@ class _Workbook:
 
 
 def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, list[str]]:
-    created_at = dt.datetime.now(dt.UTC)
+    created_at = clock.utcnow()
     with tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp:
         folder = Path(tmp)
         wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))

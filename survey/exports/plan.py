@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from instruments import Instrument, instrument_from_json
+from instruments import Instrument
 from survey.exports import queries
 from survey.exports.variables import (
     DECLINED_CODE,
     DECLINED_LABEL,
     OTHER_LANGUAGE,
     TYPE_CODES,
-    ItemInfo,
-    ScalePointInfo,
+    CodebookItem,
     ScoreInfo,
     Variable,
     design_variables,
@@ -29,6 +28,7 @@ from survey.exports.variables import (
     score_variable_name,
 )
 from survey.models import RESPONDENT_TYPES, Group, InstrumentVersion, Project, Round, School
+from survey.responses.operations import instrument_of
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         key=lambda v: (TYPE_CODES[v.respondent_type], v.instrument_key, v.version),
     )
     version_codes = {v.id: code for code, v in enumerate(versions, start=1)}
-    instruments = {v.id: instrument_from_json(v.content) for v in versions}
+    instruments = {v.id: instrument_of(v) for v in versions}
     asked_in = queries.rounds_per_version(session, project.id)
     languages, rare_languages = _languages(session, request, project.min_group_size)
     language_codes = {code: position for position, code in enumerate(languages, start=1)}
@@ -122,6 +122,7 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         groups={group_codes[g.id]: g.label for g in groups},
         languages={position: code for code, position in language_codes.items()},
         versions={version_codes[v.id]: version_label(v) for v in versions},
+        panel=project.is_panel,
     )
     items, free_text = _item_variables(versions, instruments, asked_in)
     return ExportPlan(
@@ -177,7 +178,7 @@ def _item_variables(
             continue
         scale = instrument.scale_of(item)
         construct = instrument.constructs.get(item.construct) if item.construct else None
-        info = ItemInfo(
+        info = CodebookItem(
             respondent_type=respondent_type,
             item_id=item_id,
             construct=item.construct,
@@ -185,7 +186,7 @@ def _item_variables(
             direction=construct.direction if construct else None,
             reverse=item.reverse,
             texts=dict(item.text),
-            points=tuple(ScalePointInfo(p.value, dict(p.label)) for p in scale.points),
+            points=scale.points,
             decline_label=dict(scale.decline_label) if scale.decline_label else None,
             versions=tuple(version_label(v) for v in having),
             rounds=tuple(label for v in having for label in asked_in.get(v.id, [])),

@@ -34,6 +34,7 @@ RESPONSE_COLUMNS = (
     "instrument_version_id",
     "language",
     "status",
+    "panel_id",
 )
 ANSWER_COLUMNS = ("response_id", "item_id", "value", "is_declined", "text")
 
@@ -100,6 +101,12 @@ def language_counts(
     return [tuple(row) for row in rows]
 
 
+def _panel_id(numbers: dict[int, int], member_id: int | None) -> int | None:
+    if member_id is None:
+        return None
+    return numbers.setdefault(member_id, len(numbers) + 1)
+
+
 def stream_chunks(
     session: Session, request: ExportRequest, size: int = CHUNK_RESPONSES
 ) -> Iterator[Chunk]:
@@ -107,7 +114,9 @@ def stream_chunks(
 
     The responses come in a random order, and `response_id` is not the database id but the
     response's place in that order (1, 2, ...): a new numbering for every export, which says
-    nothing about when a response was given or how it lies in the database.
+    nothing about when a response was given or how it lies in the database. `panel_id` is
+    numbered the same way, by each panel member's first response in that order: the same
+    pupil within this export, unrelated to the ids of any other export (None: not linked).
     """
     connection = session.connection()  # Core rows: no ORM bookkeeping per answer
     conditions = _conditions(request)
@@ -118,6 +127,7 @@ def stream_chunks(
     )
     secrets.SystemRandom().shuffle(ids)
     text = Answer.text if request.include_free_text else null()
+    panel_number: dict[int, int] = {}
     for start in range(0, len(ids), size):
         part = ids[start : start + size]
         number = {database_id: start + place for place, database_id in enumerate(part, 1)}
@@ -132,9 +142,11 @@ def stream_chunks(
                 Response.instrument_version_id,
                 Response.language,
                 Response.status,
+                Response.panel_member_id,
             ).where(Response.id.in_(part))
         ).all()
         responses = sorted(((number[row[0]], *row[1:]) for row in rows), key=lambda r: r[0])
+        responses = [(*row[:-1], _panel_id(panel_number, row[-1])) for row in responses]
         answer_query = select(
             Answer.response_id, Answer.item_id, Answer.value, Answer.is_declined, text
         ).where(Answer.response_id.in_(part))

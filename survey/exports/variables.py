@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from instruments import ScalePoint
+
 #: Stored for "I don't want to answer": a declared missing value in SPSS, `.a` in Stata.
 DECLINED_CODE = 99
 DECLINED_LABEL = "Vil ikke svare"
@@ -27,14 +29,8 @@ OTHER_LANGUAGE = "annet"
 
 
 @dataclass(frozen=True)
-class ScalePointInfo:
-    value: int
-    label: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    """One question as the codebook documents it."""
+class CodebookItem:
+    """One question as the codebook documents it, across the versions that asked it."""
 
     respondent_type: str
     item_id: str
@@ -43,7 +39,7 @@ class ItemInfo:
     direction: str | None
     reverse: bool
     texts: Mapping[str, str]  #: question text per language, from the latest version
-    points: tuple[ScalePointInfo, ...]
+    points: tuple[ScalePoint, ...]
     decline_label: Mapping[str, str] | None
     versions: tuple[str, ...]
     rounds: tuple[str, ...]
@@ -75,7 +71,7 @@ class Variable:
     is_date: bool = False
     #: CSV and XLSX write this variable's value labels instead of its codes.
     text_in_tables: bool = False
-    item: ItemInfo | None = None
+    item: CodebookItem | None = None
     score: ScoreInfo | None = None
 
     @property
@@ -99,12 +95,23 @@ def score_variable_name(respondent_type: str, construct: str) -> str:
     return short_name(f"{TYPE_PREFIX[respondent_type]}_score_{construct}")
 
 
+#: Panel mode: the pupil behind a response, numbered anew in every export (docs/privacy.md).
+PANEL_VARIABLE = Variable(
+    "panel_id",
+    "Panelelev (tilfeldig nummer: samme elev i alle runder i denne filen, nytt i hver eksport)",
+    "design",
+    "nominal",
+)
+
+
 def design_variables(
     rounds: Mapping[int, str],
     schools: Mapping[int, str],
     groups: Mapping[int, str],
     languages: Mapping[int, str],
     versions: Mapping[int, str],
+    *,
+    panel: bool = False,
 ) -> list[Variable]:
     """The design variables, each coded by a number with its label (codes are stable)."""
     return [
@@ -114,6 +121,7 @@ def design_variables(
             "design",
             "nominal",
         ),
+        *([PANEL_VARIABLE] if panel else []),
         Variable(
             "respondent_type",
             "Respondenttype",

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from survey.links import pool
-from survey.links.pages import offered_languages
+from survey.links.phone_pages import offered_languages
 from survey.links.sealing import draft_id, open_draft, seal_draft
 from survey.models import AccessCode, LinkDraft, Round
 from survey.responses.operations import AnswerError, check_answer, instrument_of
@@ -119,7 +119,7 @@ def submit_link(session: Session, secret_key: str, token: str, device_key: str |
     instrument = instrument_of(version)
     language = draft.language if draft else default_language(access)
     if language not in instrument.languages:
-        raise AnswerError(f"the instrument is not available in {language!r}")
+        raise AnswerError(f"the instrument is not available in {language!r}", "language")
     answers = draft.answers if draft else {}
     for item_id, given in answers.items():
         check_answer(

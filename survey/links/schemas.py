@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from instruments import Instrument
-from survey.links.pages import Page
+from survey.links.phone_pages import Page
 from survey.responses.operations import MAX_TEXT_LENGTH
 from survey.wellformed import has_hidden_controls, hidden_controls_message
 

@@ -28,7 +28,7 @@ from survey.db import db_session
 from survey.i18n import LANGUAGES
 from survey.links import cookies, operations
 from survey.links.operations import Draft
-from survey.links.pages import Page, offered_languages, pages_of
+from survey.links.phone_pages import Page, offered_languages, pages_of
 from survey.links.queries import LinkState, link_state
 from survey.links.schemas import DECLINED, draft_answers, page_schema
 from survey.links.sealing import is_sent_mark, new_device_key, sent_mark

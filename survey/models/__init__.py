@@ -1,6 +1,7 @@
 """The database model. Import from here, not from the modules."""
 
-from survey.models.base import ARMS, RESPONDENT_TYPES, Base, utcnow
+from instruments import RESPONDENT_TYPES
+from survey.models.base import ARMS, Base, utcnow
 from survey.models.distribution import (
     ApiToken,
     LinkDraft,
@@ -8,6 +9,7 @@ from survey.models.distribution import (
     PooledLinkResponse,
     ReminderSent,
 )
+from survey.models.panel import PanelKey, PanelMember
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
@@ -38,6 +40,8 @@ __all__ = [
     "LinkDraft",
     "ModelResult",
     "OptOutCount",
+    "PanelKey",
+    "PanelMember",
     "PasswordToken",
     "PooledLinkResponse",
     "Project",

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
+from survey.clock import utcnow as utcnow  # the column default; defined in survey.clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -16,7 +18,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RESPONDENT_TYPES = ("pupil", "parent", "staff")
 ARMS = ("intervention", "comparison")
 
 
@@ -48,10 +49,6 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def in_list(column: str, values: tuple[str, ...]) -> str:

@@ -8,7 +8,9 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import RESPONDENT_TYPES, Base, in_list, utcnow
+from instruments import RESPONDENT_TYPES
+from survey.clock import utcnow
+from survey.models.base import Base, in_list
 from survey.models.rounds import AccessCode
 from survey.models.users import User
 

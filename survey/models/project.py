@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import ARMS, RESPONDENT_TYPES, Base, in_list, utcnow
+from instruments import RESPONDENT_TYPES
+from survey.clock import utcnow
+from survey.models.base import ARMS, Base, in_list
 
 if TYPE_CHECKING:
     from survey.models.rounds import Round

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import RESPONDENT_TYPES, Base, in_list
+from instruments import RESPONDENT_TYPES
+from survey.models.base import Base, in_list
 from survey.models.project import Group, School
 from survey.models.rounds import InstrumentVersion, Round
 
@@ -39,6 +40,11 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(20), default="partial")
     #: The day of completion only; no time, so answers cannot be matched to a lesson.
     completed_on: Mapped[dt.date | None]
+    #: Panel mode: the card's pseudonym, set when the response is sent with a card code that
+    #: was issued; a pseudonym, so the linked responses are personal data (docs/privacy.md).
+    panel_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_member.id", ondelete="SET NULL"), index=True
+    )
 
     round: Mapped[Round] = relationship()
     school: Mapped[School] = relationship()

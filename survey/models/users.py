@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.models.base import RESPONDENT_TYPES, Base, in_list, utcnow
+from instruments import RESPONDENT_TYPES
+from survey.clock import utcnow
+from survey.models.base import Base, in_list
 from survey.models.project import Project, School
 
 ROLES = ("admin", "project_lead", "school_contact", "evaluator")

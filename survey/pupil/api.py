@@ -11,16 +11,20 @@ from typing import Any, NoReturn
 
 from flask import current_app
 from flask_smorest import Blueprint, abort
+from sqlalchemy import select
 
 from survey.clock import today_in_norway
-from survey.db import db_session
+from survey.db import db_session, take_write_lock
+from survey.models import Project, Round
+from survey.panel import cards
+from survey.panel import operations as panel
 from survey.pupil import operations, queries, tablet
 from survey.pupil.schemas import (
     AnswerBody,
     AnswerPath,
-    ResponseBody,
     ResponsePath,
     SavedAnswer,
+    SubmitBody,
     SubmittedResponse,
 )
 from survey.responses.operations import AnswerError
@@ -53,17 +57,6 @@ def _unprocessable(field: str, message: str) -> NoReturn:
     abort(422, messages={"json": {field: [message]}})
 
 
-def _field_of(error: AnswerError) -> str:
-    message = str(error)
-    if "unknown item" in message:
-        return "item_id"
-    if "not available" in message:
-        return "language"
-    if "another class" in message or "round" in message:
-        return "class_token"
-    return "value"
-
-
 @blueprint.route("/responses/<client_id>/answers/<item_id>", methods=["PUT"])
 @blueprint.arguments(AnswerPath(), location="path")
 @blueprint.arguments(AnswerBody())
@@ -73,38 +66,62 @@ def save_answer(
 ) -> dict[str, Any]:
     """Save or replace the answer to one item (the same call twice stores it once)."""
     session = db_session()
-    operations.take_write_lock(session)
-    client, item = path["client_id"], path["item_id"]
+    take_write_lock(session)
     answer = {"value": body["value"], "text": body["text"], "declined": body["declined"]}
-    remembered = queries.class_memory().get(_access_id(body))
-    if remembered is None or not operations.save_answer_quickly(
-        session, remembered, client, item, **answer
-    ):
-        pupil_class = _class_of(body)
-        try:
-            operations.save_pupil_answer(
-                session, pupil_class, client, body["language"], item, **answer
-            )
-        except AnswerError as error:
-            _unprocessable(_field_of(error), str(error))
+    try:
+        operations.save_tablet_answer(
+            session,
+            _access_id(body),
+            path["client_id"],
+            body["language"],
+            path["item_id"],
+            **answer,
+        )
+    except AnswerError as error:
+        _unprocessable(error.field, str(error))
     return {"client_id": path["client_id"], "item_id": path["item_id"], "saved": True}
 
 
 @blueprint.route("/responses/<client_id>/submit", methods=["POST"])
 @blueprint.arguments(ResponsePath(), location="path")
-@blueprint.arguments(ResponseBody())
+@blueprint.arguments(SubmitBody())
 @blueprint.response(200, SubmittedResponse())
 def submit(path: dict[str, str], body: dict[str, Any], client_id: str) -> dict[str, Any]:
-    """Submit the response: its day of completion is kept, never the time."""
-    operations.take_write_lock(db_session())
+    """Submit the response: its day of completion is kept, never the time. In a panel
+    project the card code comes along, and links the response if the card was issued."""
+    session = db_session()
+    take_write_lock(session)
     pupil_class = _class_of(body)
+    member_id = _panel_member(pupil_class, body.get("card"))
     try:
         response = operations.submit_pupil_response(
-            db_session(), pupil_class, path["client_id"], body["language"], today_in_norway()
+            session, pupil_class, path["client_id"], body["language"], today_in_norway()
         )
     except AnswerError as error:
-        _unprocessable(_field_of(error), str(error))
+        _unprocessable(error.field, str(error))
+    panel.link_response(session, response.client_id, member_id)
     return {"client_id": path["client_id"], "status": response.status}
+
+
+def _panel_member(pupil_class: queries.SavingClass, typed: str | None) -> int | None:
+    """The member of an issued card, or None; only a malformed card is refused. A card
+    outside panel mode is ignored."""
+    if typed is None:
+        return None
+    project_id, is_panel = (
+        db_session()
+        .execute(
+            select(Round.project_id, Project.is_panel)
+            .join(Project, Project.id == Round.project_id)
+            .where(Round.id == pupil_class.respondent.round_id)
+        )
+        .one()
+    )
+    if not is_panel:
+        return None
+    if not cards.is_well_formed(typed):
+        _unprocessable("card", "The card code is not well formed (its check character).")
+    return panel.member_for_card(db_session(), project_id, typed)
 
 
 @blueprint.after_request

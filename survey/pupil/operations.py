@@ -4,32 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from instruments import Instrument
 from survey.models import AccessCode, Answer, Response
-from survey.pupil.queries import SavingClass
+from survey.pupil.class_memory import class_memory
+from survey.pupil.queries import SavingClass, saving_class
 from survey.responses.fast import ensure_response, upsert_answer
 from survey.responses.operations import (
     AnswerError,
     Respondent,
     check_answer,
     complete_response,
+    ensure_writable,
     save_answer,
     start_response,
 )
-
-
-def take_write_lock(session: Session) -> None:
-    """On SQLite, make a saving request's first statement a write, as BEGIN IMMEDIATE would.
-
-    A request that reads first and writes later fails at once with "database is locked" when
-    another request wrote in between (WAL snapshot); one that starts by writing waits its turn
-    (busy_timeout) instead. PostgreSQL needs nothing: its row locks and savepoints suffice.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("UPDATE response SET status = status WHERE 1 = 0"))
 
 
 def respondent_of(access: AccessCode) -> Respondent:
@@ -42,30 +34,9 @@ def start_form_response(session: Session, access: AccessCode, language: str) -> 
     return start_response(session, uuid.uuid4().hex, respondent_of(access), language)
 
 
-def save_answer_quickly(
+def save_tablet_answer(
     session: Session,
-    pupil_class: SavingClass,
-    client_id: str,
-    item_id: str,
-    *,
-    value: int | None = None,
-    text: str | None = None,
-    declined: bool = False,
-) -> bool:
-    """Save an answer to a response the tablet started before, in one statement; the class may
-    be one the worker remembers. False when it did not apply: then `save_pupil_answer`."""
-    try:
-        check_answer(pupil_class.instrument, item_id, value, text, declined)
-    except AnswerError:
-        return False
-    answer = {"value": value, "text": text, "declined": declined}
-    respondent = pupil_class.respondent
-    return upsert_answer(session, client_id, respondent, pupil_class.version_id, item_id, **answer)
-
-
-def save_pupil_answer(
-    session: Session,
-    pupil_class: SavingClass,
+    access_id: int,
     client_id: str,
     language: str,
     item_id: str,
@@ -74,18 +45,46 @@ def save_pupil_answer(
     text: str | None = None,
     declined: bool = False,
 ) -> None:
-    """Save one answer from the tablet; the response is made by the first answer it sends.
+    """Save one answer from the tablet: the one place that chooses the fast or the full path.
 
-    That takes two statements. A save they refuse takes the full path, which says why.
+    A class the worker remembers tries one statement (`upsert_answer`); otherwise the class is
+    read fresh, the response made by its first answer (`ensure_response`) and the answer
+    written. A save those statements refuse takes the full path, which says why. The answer is
+    checked against each instrument version once.
     """
     answer = {"value": value, "text": text, "declined": declined}
-    if language in pupil_class.instrument.languages:
-        version_id = pupil_class.version_id
+    refusals: dict[int, AnswerError | None] = {}
+    remembered = class_memory().get(access_id)
+    if remembered is not None:
+        refusals[remembered.version_id] = _refusal(remembered.instrument, item_id, answer)
+        if refusals[remembered.version_id] is None and upsert_answer(
+            session, client_id, remembered.respondent, remembered.version_id, item_id, **answer
+        ):
+            return
+    pupil_class = saving_class(session, access_id)
+    if pupil_class is None:
+        raise AnswerError("The class is unknown or its round is not open.", "class_token")
+    version_id = pupil_class.version_id
+    if version_id not in refusals:
+        refusals[version_id] = _refusal(pupil_class.instrument, item_id, answer)
+    refusal = refusals[version_id]
+    if refusal is None and language in pupil_class.instrument.languages:
         ensure_response(session, client_id, pupil_class.respondent, version_id, language)
-        if save_answer_quickly(session, pupil_class, client_id, item_id, **answer):
+        if upsert_answer(session, client_id, pupil_class.respondent, version_id, item_id, **answer):
             return
     response = start_response(session, client_id, pupil_class.respondent, language)
-    save_answer(session, response, item_id, **answer)
+    if refusal is not None:
+        ensure_writable(response)
+        raise refusal
+    save_answer(session, response, item_id, instrument_checked=True, **answer)
+
+
+def _refusal(instrument: Instrument, item_id: str, answer: dict[str, Any]) -> AnswerError | None:
+    try:
+        check_answer(instrument, item_id, answer["value"], answer["text"], answer["declined"])
+    except AnswerError as error:
+        return error
+    return None
 
 
 def submit_pupil_response(

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from instruments import Instrument, Item, Scale
+from instruments.reading import text_in
 from survey.i18n import LANGUAGES, Language
 from survey.models import AccessCode, Answer, InstrumentVersion, Round, RoundInstrument
+from survey.pupil.class_memory import class_memory
 from survey.responses.operations import Respondent, instrument_of, instrument_of_id
 
 ICONS = Path(__file__).resolve().parents[1] / "static" / "pupil" / "icons.svg"
-#: How long a worker remembers the class behind a class code, and for how many codes at most.
-CLASS_MEMORY_SECONDS = 60.0
-CLASS_MEMORY_SIZE = 10_000
-CLASS_MEMORY_KEY = "trivsel.pupil_classes"
 
 
 @dataclass(frozen=True)
@@ -94,48 +89,6 @@ class SavingClass:
     respondent: Respondent
 
 
-class ClassMemory:
-    """What one app's worker remembers of classes that were open a moment ago (thread-safe).
-
-    A save that finds its class here skips one query; whatever the memory says, the save's
-    statement checks the response's round, school, class, version and the round's status
-    itself, and any save it refuses is done again from a fresh read.
-    """
-
-    def __init__(self, seconds: float = CLASS_MEMORY_SECONDS, size: int = CLASS_MEMORY_SIZE):
-        self._seconds = seconds
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: dict[int, tuple[float, SavingClass]] = {}
-
-    def get(self, access_id: int | None) -> SavingClass | None:
-        if access_id is None:
-            return None
-        with self._lock:
-            entry = self._entries.get(access_id)
-        if entry is None or time.monotonic() - entry[0] > self._seconds:
-            return None
-        return entry[1]
-
-    def put(self, found: SavingClass) -> None:
-        with self._lock:
-            if len(self._entries) >= self._size:
-                self._entries.clear()
-            self._entries[found.access_id] = (time.monotonic(), found)
-
-    def forget(self, access_id: int) -> None:
-        with self._lock:
-            self._entries.pop(access_id, None)
-
-
-def class_memory() -> ClassMemory:
-    """The current app's memory of open classes, one per app (and so one per worker)."""
-    memory = current_app.extensions.get(CLASS_MEMORY_KEY)
-    if memory is None:  # the first save of this app; setdefault keeps one if threads race
-        memory = current_app.extensions.setdefault(CLASS_MEMORY_KEY, ClassMemory())
-    return memory
-
-
 def saving_class(session: Session, access_id: int | None) -> SavingClass | None:
     """The class behind a class code id, read fresh in one query and remembered for the next
     save; None unless its round is open and asks pupils."""
@@ -185,10 +138,6 @@ def _language_from_babel(code: str) -> Language:
     return Language(code, name[:1].upper() + name[1:], locale.character_order == "right-to-left")
 
 
-def _text(texts: Any, lang: str, fallback: str) -> str:
-    return texts.get(lang) or texts.get(fallback) or next(iter(texts.values()), "")
-
-
 def _icons(scale: Scale) -> list[str | None]:
     count = len(scale.points)
     prefix = {"smileys": "face", "frequency": "often"}.get(scale.kind)
@@ -200,12 +149,14 @@ def _icons(scale: Scale) -> list[str | None]:
 def scale_view(instrument: Instrument, scale: Scale, lang: str) -> ScaleView:
     fallback = instrument.default_language
     choices = tuple(
-        Choice(str(point.value), _text(point.label, lang, fallback), icon)
+        Choice(str(point.value), text_in(point.label, lang, fallback=fallback), icon)
         for point, icon in zip(scale.points, _icons(scale), strict=True)
     )
     decline = None
     if scale.decline_label is not None:
-        decline = Choice("declined", _text(scale.decline_label, lang, fallback), "icon-decline")
+        decline = Choice(
+            "declined", text_in(scale.decline_label, lang, fallback=fallback), "icon-decline"
+        )
     return ScaleView(scale.id, scale.kind, choices, decline)
 
 
@@ -223,8 +174,8 @@ def question(instrument: Instrument, lang: str, number: int) -> Question | None:
         total=len(instrument.items),
         item_id=item.id,
         kind=item.kind,
-        text=_text(item.text, lang, fallback),
-        help=_text(item.help, lang, fallback) if item.help else None,
+        text=text_in(item.text, lang, fallback=fallback),
+        help=text_in(item.help, lang, fallback=fallback) if item.help else None,
         scale=scale,
     )
 
@@ -241,8 +192,8 @@ def survey_data(instrument: Instrument, lang: str, token: str) -> dict[str, Any]
                 "id": item.id,
                 "kind": item.kind,
                 "scale": item.scale,
-                "text": _text(item.text, lang, fallback),
-                "help": _text(item.help, lang, fallback) if item.help else None,
+                "text": text_in(item.text, lang, fallback=fallback),
+                "help": text_in(item.help, lang, fallback=fallback) if item.help else None,
             }
             for item in instrument.items
         ],

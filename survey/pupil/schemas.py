@@ -24,6 +24,12 @@ class ClassCodeForm(FormSchema):
     code = fields.String(required=True, validate=validate.Length(max=40))
 
 
+class CardForm(FormSchema):
+    """The card code of a panel project; whether it is well formed is the view's question."""
+
+    card = fields.String(load_default="", validate=validate.Length(max=40))
+
+
 class LanguageForm(FormSchema):
     lang = fields.String(required=True, validate=LANGUAGE)
 
@@ -60,6 +66,14 @@ class ResponseBody(Schema):
         metadata={"description": "The signed class id from the survey page."},
     )
     language = fields.String(required=True, validate=LANGUAGE)
+
+
+class SubmitBody(ResponseBody):
+    card = fields.String(
+        load_default=None,
+        validate=validate.Length(max=40),
+        metadata={"description": "Panel mode: the pupil's card code, as typed."},
+    )
 
 
 class AnswerBody(ResponseBody):

@@ -26,9 +26,9 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from survey.clock import today_in_norway
-from survey.db import db_session
+from survey.db import db_session, take_write_lock
 from survey.models import Response as SurveyResponse
-from survey.pupil import codes, operations, queries, tablet
+from survey.pupil import card_step, codes, operations, queries, tablet
 from survey.pupil.schemas import AnswerForm, ClassCodeForm, LanguageForm
 from survey.pupil.tablet import LANGUAGE_KEY, QUESTION_KEY, RESPONSE_KEY
 from survey.responses.operations import AnswerError, complete_response
@@ -51,7 +51,7 @@ def forget_a_pupil_who_left() -> None:
 @blueprint.before_request
 def wait_for_the_write_lock() -> None:
     if request.method == "POST" and request.endpoint in SAVING_ENDPOINTS:
-        operations.take_write_lock(db_session())
+        take_write_lock(db_session())
 
 
 @blueprint.after_request
@@ -168,18 +168,28 @@ def survey() -> tuple[str, int] | BaseResponse:
     context = _survey_context()
     if context is None:
         return redirect(url_for("pupil.choose_language"))
-    pupil_class, lang = context
+    return _survey_page(*context)
+
+
+def _survey_page(
+    pupil_class: queries.PupilClass, lang: str, status: int = 200, card_error: str | None = None
+) -> tuple[str, int]:
     token = tablet.token_for_this_tablet()
     assert token is not None  # the class was found from the same session just now
     instrument = pupil_class.instrument
+    is_panel = pupil_class.access.round.project.is_panel
+    data = queries.survey_data(instrument, lang, token)
     return _render(
         "pupil/survey.html",
+        status,
         pupil_class=pupil_class,
         instrument=instrument,
         content_lang=lang,
         choices=queries.language_choices(instrument),
         scales=queries.scale_views(instrument, lang),
-        data={**queries.survey_data(instrument, lang, token), "idle": _idle_settings()},
+        is_panel=is_panel,
+        card_error=card_error,
+        data={**data, "idle": _idle_settings(), "panel": is_panel},
     )
 
 
@@ -192,12 +202,16 @@ def _idle_settings() -> dict[str, int]:
 
 
 @blueprint.post("/elev/start")
-def start_form_survey() -> BaseResponse:
+def start_form_survey() -> tuple[str, int] | BaseResponse:
     context = _survey_context()
     if context is None:
         return redirect(url_for("pupil.choose_language"))
     pupil_class, lang = context
+    may_start, member_id = card_step.typed_card(db_session(), pupil_class, request.form)
+    if not may_start:
+        return _survey_page(pupil_class, lang, 422, card_error=card_step.card_error())
     response = operations.start_form_response(db_session(), pupil_class.access, lang)
+    response.panel_member_id = member_id  # an unissued code is answered alike, and not linked
     session[RESPONSE_KEY] = response.id
     tablet.touch_pupil(1)
     return redirect(url_for("pupil.form_question", number=1))

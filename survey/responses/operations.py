@@ -23,7 +23,12 @@ MAX_TEXT_LENGTH = 2000
 
 
 class AnswerError(ValueError):
-    """The answer cannot be stored as given; the message says why (shown as a 422)."""
+    """The answer cannot be stored as given; the message says why (shown as a 422), and
+    `field` names the input at fault: value, item_id, language or class_token."""
+
+    def __init__(self, message: str, field: str = "value") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,14 @@ def start_response(
         return existing
     round_ = session.get(Round, respondent.round_id)
     if round_ is None or not round_.is_open:
-        raise AnswerError("the round is not open")
+        raise AnswerError("the round is not open", "class_token")
     version = round_.instrument_for(respondent.respondent_type)
     if version is None:
-        raise AnswerError(f"the round has no instrument for {respondent.respondent_type}")
+        raise AnswerError(
+            f"the round has no instrument for {respondent.respondent_type}", "class_token"
+        )
     if language not in instrument_of(version).languages:
-        raise AnswerError(f"the instrument is not available in {language!r}")
+        raise AnswerError(f"the instrument is not available in {language!r}", "language")
     response = Response(
         client_id=client_id,
         round_id=round_.id,
@@ -104,7 +111,7 @@ def _check_same_respondent(response: Response, respondent: Respondent) -> None:
         and response.respondent_type == respondent.respondent_type
     )
     if not same:
-        raise AnswerError("this response id belongs to another class or round")
+        raise AnswerError("this response id belongs to another class or round", "class_token")
 
 
 def save_answer(
@@ -115,13 +122,15 @@ def save_answer(
     value: int | None = None,
     text: str | None = None,
     declined: bool = False,
+    instrument_checked: bool = False,
 ) -> Answer:
-    """Store or replace the answer to one item; the same call twice stores it once."""
-    if response.is_complete:
-        raise AnswerError("the response is already submitted")
-    if not response.round.is_open:
-        raise AnswerError("the round is closed")
-    check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
+    """Store or replace the answer to one item; the same call twice stores it once.
+
+    `instrument_checked`: the caller has already passed the answer through `check_answer`
+    against this response's instrument version, so it is not checked again."""
+    ensure_writable(response)
+    if not instrument_checked:
+        check_answer(instrument_of(response.instrument_version), item_id, value, text, declined)
     fields = {"value": value, "text": text, "is_declined": declined}
     answer = session.scalar(select(Answer).filter_by(response_id=response.id, item_id=item_id))
     if answer is None:
@@ -141,6 +150,14 @@ def save_answer(
     return answer
 
 
+def ensure_writable(response: Response) -> None:
+    """Refuse any answer to a response that is submitted, or whose round has closed."""
+    if response.is_complete:
+        raise AnswerError("the response is already submitted")
+    if not response.round.is_open:
+        raise AnswerError("the round is closed", "class_token")
+
+
 def check_answer(
     instrument: Instrument, item_id: str, value: int | None, text: str | None, declined: bool
 ) -> None:
@@ -148,7 +165,7 @@ def check_answer(
     try:
         item = instrument.item(item_id)
     except KeyError:
-        raise AnswerError(f"unknown item {item_id!r}") from None
+        raise AnswerError(f"unknown item {item_id!r}", "item_id") from None
     given = sum((value is not None, text is not None, declined))
     if given != 1:
         raise AnswerError("give exactly one of a value, a text, or declined")
@@ -181,7 +198,7 @@ def complete_response(session: Session, response: Response, today: dt.date) -> R
     if response.is_complete:
         return response
     if not response.round.is_open:
-        raise AnswerError("the round is closed")
+        raise AnswerError("the round is closed", "class_token")
     response.status = "complete"
     response.completed_on = today
     session.flush()

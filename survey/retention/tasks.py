@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask
 
+from survey import clock
 from survey.db import get_database
 from survey.retention.operations import purge_expired_projects
 from survey.scheduler import Job
@@ -13,7 +12,7 @@ from survey.scheduler import Job
 
 def purge_expired(app: Flask) -> None:
     with app.app_context(), get_database(app).session_scope() as session:
-        purge_expired_projects(session, dt.datetime.now(dt.UTC).date())
+        purge_expired_projects(session, clock.utcnow().date())
 
 
 JOBS = [

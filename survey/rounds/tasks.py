@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey import audit
+from survey import audit, clock
 from survey.clock import today_in_norway
 from survey.db import get_database
 from survey.links import pool
@@ -31,7 +31,7 @@ CLOSED, RECOMPUTED = "round.closed", "round.models_recomputed"
 
 def utc_now() -> dt.datetime:
     """The job's clock (tests replace it to stand at a chosen moment)."""
-    return dt.datetime.now(dt.UTC)
+    return clock.utcnow()
 
 
 def apply_round_schedule(app: Flask) -> None:

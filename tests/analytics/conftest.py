@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.scoring import score_constructs
+from analytics.scoring import ConstructSpec, score_constructs
 from analytics.simulation import SimulatedData
-from analytics.simulation_design import ConstructSpec
 
 LME4_SCRIPT = r"""
 suppressMessages(library(lme4))

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import SimulatedData, simulate_demo
-from analytics.simulation_design import ConstructSpec, DemoDesign
+from analytics.simulation_design import DemoDesign
 from analytics.trend import fit_trend
 from tests.analytics.conftest import scored
 

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec, true_effect
+from analytics.simulation_design import true_effect
 from analytics.trend import fit_trend
 from tests.analytics.conftest import scored
 

@@ -10,8 +10,8 @@ from analytics.reliability import (
     one_factor_loadings,
     reliability,
 )
+from analytics.scoring import ConstructSpec
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec
 
 
 def congeneric(loadings: list[float], uniques: list[float]) -> np.ndarray:

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from analytics.scoring import item_values, score_constructs
-from analytics.simulation import scale_scores, simulate_demo
-from analytics.simulation_design import ConstructSpec
+from analytics.scoring import ConstructSpec, item_values, scale_scores, score_constructs
+from analytics.simulation import simulate_demo
 
 TRIVSEL = ConstructSpec("trivsel", (("t1", False), ("t2", False), ("t3", False), ("t4", True)))
 

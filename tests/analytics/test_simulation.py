@@ -5,13 +5,12 @@ import pandas as pd
 import pytest
 
 from analytics import simulation
+from analytics.scoring import ConstructSpec, scale_scores
 from analytics.simulation import (
     DEMO_ROUNDS,
     DEMO_TRUE_EFFECTS,
-    ConstructSpec,
     DemoDesign,
     SimulatedData,
-    scale_scores,
     school_year_rounds,
     simulate_demo,
     true_effect,

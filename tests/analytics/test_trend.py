@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec, DemoDesign
+from analytics.simulation_design import DemoDesign
 from analytics.trend import InsufficientDataError, fit_trend
 from analytics.trend_result import TrendResult
 from tests.analytics.conftest import scored

@@ -7,12 +7,13 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from dashboards.catalog import AnswerOption, ConstructInfo, ItemInfo
 from dashboards.figures import school_figure, trend_figure
 from dashboards.figures_items import item_figure, monitor_figure
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.items import Distribution
 from dashboards.results import Estimate, GoalView, TrendView
+from instruments import ScalePoint
+from instruments.reading import ConstructInfo, ItemInfo
 
 ROUNDS = ["Høst 2021", "Vår 2022", "Vår 2023"]
 KONFLIKT = ConstructInfo("konflikt", {"nb": "Konflikter"}, higher_is_better=False)
@@ -34,7 +35,7 @@ def _figures() -> list[dict]:
         "k1",
         {"nb": "Krangel"},
         False,
-        tuple(AnswerOption(v, {"nb": str(v)}) for v in range(1, 6)),
+        tuple(ScalePoint(v, {"nb": str(v)}) for v in range(1, 6)),
         False,
     )
     shown = Distribution("Høst 2021", "k1", 40, 2, {1: 0.1, 2: 0.2, 3: 0.3, 4: 0.3, 5: 0.1})
@@ -94,7 +95,7 @@ def test_a_change_goal_is_drawn_from_the_first_round_to_its_target() -> None:
 
 
 def test_likert_bars_put_the_low_answers_left_of_zero() -> None:
-    item = ItemInfo("k1", {}, False, tuple(AnswerOption(v, {}) for v in range(1, 6)), True)
+    item = ItemInfo("k1", {}, False, tuple(ScalePoint(v, {}) for v in range(1, 6)), True)
     shares = {1: 0.1, 2: 0.2, 3: 0.4, 4: 0.2, 5: 0.1}
     figure = item_figure(item, [Distribution("R1", "k1", 50, 0, shares)], "nb", ",")
     by_name = {}

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards.catalog import ConstructInfo
-from dashboards.reading import trend_sentence, triangulation_sentence
+from dashboards.reading import (
+    design_sentence,
+    panel_sentence,
+    trend_sentence,
+    triangulation_sentence,
+)
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
+from instruments.reading import ConstructInfo
 
 ROUNDS = ("Høst 2021", "Vår 2022", "Vår 2023")
 KONFLIKT = ConstructInfo("konflikt", {"nb": "Konflikter"}, higher_is_better=False)
@@ -91,3 +98,48 @@ def test_triangulation_says_when_no_group_sees_a_clear_difference() -> None:
     sentence = triangulation_sentence("Trivsel", dids, "Vår 2023")
     assert sentence.startswith("Ingen av gruppene viser en tydelig forskjell")
     assert "foresatte −0,12 poeng, usikker" in sentence
+
+
+def _checked(did: Estimate, p_random: float, p_min: float, treated: int = 4) -> TrendView:
+    from dataclasses import replace
+
+    from analytics.design_check import DesignCheck
+
+    check = DesignCheck(
+        ROUNDS[-1], ROUNDS[0], did.value or 0.0, 0.1, 6, -0.5, 0.1, 0.05, p_random, p_min,
+        70, True, treated, 4,
+    )  # fmt: skip
+    return replace(_trend(did), design={ROUNDS[-1]: check})
+
+
+def test_a_clear_model_result_is_not_called_clear_when_the_design_cannot_reach_five_percent():
+    trend = _checked(Estimate(-0.37, -0.57, -0.17), p_random=0.067, p_min=0.067, treated=2)
+    sentence = trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])
+    note = design_sentence(trend, ROUNDS[-1])
+    assert "i ønsket retning" not in sentence and "usikker" in sentence
+    assert "minste p-verdien" in note and "0,067" in note and "kalles tydelig" in note
+
+
+def test_model_and_design_disagreeing_is_said_and_the_result_read_as_uncertain():
+    trend = _checked(Estimate(-0.37, -0.57, -0.17), p_random=0.30, p_min=0.029)
+    assert "usikker" in trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])
+    assert "gjør det ikke (p = 0,300" in design_sentence(trend, ROUNDS[-1])
+
+
+def test_agreement_keeps_the_clear_reading_and_the_table_shows_both_p_values():
+    trend = _checked(Estimate(-0.37, -0.57, -0.17), p_random=0.029, p_min=0.029)
+    assert "i ønsket retning" in trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])
+    assert "sier det samme som modellen" in design_sentence(trend, ROUNDS[-1])
+    table = trend_table(trend, list(ROUNDS), {}, {})
+    shown = {c.key: table.shown(table.rows[-1], c) for c in table.columns}
+    assert shown["p_random"] == "0,029" and shown["p_min"] == "0,029"
+    assert design_sentence(_trend(Estimate(-0.37, -0.57, -0.17)), ROUNDS[-1]) is None
+
+
+def test_a_panel_fit_says_the_same_pupils_were_followed_and_a_cross_section_does_not() -> None:
+    trend = _trend(Estimate(-0.3696, -0.5721, -0.1671))
+    assert panel_sentence(trend, ROUNDS[-1]) is None
+    panel = replace(trend, panel_pupils=120)
+    sentence = "De samme elevene, fulgt fra Høst 2021 til Vår 2023."
+    assert panel_sentence(panel, ROUNDS[-1]) == sentence
+    assert panel_sentence(panel, ROUNDS[0]) is None

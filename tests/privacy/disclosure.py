@@ -25,8 +25,8 @@ import numpy as np
 from flask import Flask
 
 from dashboards import tables
-from dashboards.catalog import ItemInfo
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
+from instruments.reading import ItemInfo
 from tests.privacy.outputs import Output
 from tests.privacy.world import CLASSES, PrivacyProject, SmallGroup
 

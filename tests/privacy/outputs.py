@@ -44,6 +44,7 @@ DOWNLOADS = {
     "exports.download": "read: every format of the data export",
     "admin.distribution.download_csv": "not read: the link tokens just made, no answers",
     "admin.distribution.download_letters": "not read: the same links as letters (PDF)",
+    "admin.panel.card_sheet": "not read: new card codes and a teacher's page (PDF), no answers",
 }
 LOOKS_LIKE_A_DOWNLOAD = re.compile(r"download|export|csv|xlsx|zip|pdf", re.IGNORECASE)
 #: Replies that are not text, each declared free of answers.

@@ -13,7 +13,7 @@ import json
 from sqlalchemy import select
 
 from instruments import bundled_instrument
-from survey.links.pages import pages_of
+from survey.links.phone_pages import pages_of
 from survey.models import LinkDraft
 
 PARENT = bundled_instrument("parent", 1)

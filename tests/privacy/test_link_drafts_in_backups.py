@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from instruments import bundled_instrument
 from survey.backup.operations import backup
 from survey.db import get_database
-from survey.links.pages import pages_of
+from survey.links.phone_pages import pages_of
 from survey.models import Group, LinkDraft, PooledLinkResponse, Project, Response, Round, School
 from survey.responses.operations import Respondent, save_answer, start_response
 from survey.rounds import lifecycle

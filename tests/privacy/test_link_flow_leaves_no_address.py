@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from instruments import bundled_instrument
 from survey.clock import today_in_norway
 from survey.links import pool
-from survey.links.pages import pages_of
+from survey.links.phone_pages import pages_of
 from survey.models import AccessCode, Base, LinkDraft, Response
 from survey.rounds import codes
 from tests.conftest import TEST_SECRET_KEY

@@ -26,7 +26,7 @@ from survey.db import get_database
 from survey.exports.package import run_export
 from survey.exports.plan import ExportRequest
 from survey.exports.variables import item_variable_name
-from survey.links.pages import pages_of
+from survey.links.phone_pages import pages_of
 from survey.models import Group, Project, Round, School
 from survey.rounds import lifecycle
 from survey.rounds import tasks as round_tasks

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from analytics.simulation import scale_scores
+from analytics.scoring import scale_scores
 from analytics.simulation_design import true_effect
 from instruments import bundled_instrument
 from survey.demo.loader import DemoExistsError, construct_specs, load_demo

@@ -98,6 +98,27 @@ class InformationLetter:
     closes_at: dt.datetime
     min_group_size: int
     questionnaire_url: str
+    #: Panel mode: the letter says that the rounds of one pupil are linked by a card code.
+    is_panel: bool = False
+
+
+def _privacy(letter: InformationLetter) -> str:
+    if letter.is_panel:
+        return _(
+            "Prosjektet følger de samme elevene over flere runder. Hver elev får et kort med "
+            "en kode og uten navn, og skriver koden hver gang. Slik knyttes svarene fra samme "
+            "elev sammen, uten at noen i tjenesten vet hvem eleven er. Fordi svarene knyttes "
+            "sammen, regnes de som personopplysninger (pseudonyme), ikke som anonyme. Skolen "
+            "ser bare resultater for grupper med minst %(count)d elever, og når prosjektet "
+            "slettes, slettes også nøkkelen som knytter kortene til svarene.",
+            count=letter.min_group_size,
+        )
+    return _(
+        "Undersøkelsen er anonym. Elevene skriver ikke navnet sitt, og ingen svar kan "
+        "spores tilbake til ett barn. Skolen ser bare resultater for grupper med minst "
+        "%(count)d elever.",
+        count=letter.min_group_size,
+    )
 
 
 def information_letter_pdf(letter: InformationLetter) -> bytes:
@@ -120,14 +141,7 @@ def information_letter_pdf(letter: InformationLetter) -> bytes:
                 end=end,
             )
         )
-        pdf.text_block(
-            _(
-                "Undersøkelsen er anonym. Elevene skriver ikke navnet sitt, og ingen svar kan "
-                "spores tilbake til ett barn. Skolen ser bare resultater for grupper med minst "
-                "%(count)d elever.",
-                count=letter.min_group_size,
-            )
-        )
+        pdf.text_block(_privacy(letter))
         pdf.text_block(
             _(
                 "Det er frivillig å være med. Vil du ikke at barnet ditt skal svare, sier du fra "

@@ -39,11 +39,11 @@ from survey.admin.distribution.schemas import (
     opt_out_form,
     parse_target,
 )
-from survey.admin.pages import acting_user, lead_required, read_form
 from survey.admin.rounds.views import round_or_404
+from survey.admin.view_helpers import acting_user, lead_required, read_form
 from survey.db import db_session
 from survey.i18n import LANGUAGES
-from survey.links.pages import offered_languages
+from survey.links.phone_pages import offered_languages
 from survey.models import Group, InstrumentVersion, Round, School
 from survey.responses.operations import instrument_of
 from survey.rounds import counts
@@ -229,6 +229,7 @@ def information_letter(round_id: int) -> Response:
         closes_at=round_.closes_at,
         min_group_size=round_.project.min_group_size,
         questionnaire_url=link_url(None, questionnaire),
+        is_panel=round_.project.is_panel,
     )
     name = safe_name(f"informasjonsbrev-{school.code}-{language}.pdf")
     return Response(

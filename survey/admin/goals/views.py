@@ -11,7 +11,7 @@ from werkzeug import Response
 from instruments import bundled_instruments
 from survey.admin.goals import operations
 from survey.admin.goals.schemas import GoalForm
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
 from survey.db import db_session
 from survey.models import Goal, Project

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, render_template, request
 
-from survey.admin.pages import acting_user, monitor_required
+from survey import clock
 from survey.admin.rounds.views import round_or_404
+from survey.admin.view_helpers import acting_user, monitor_required
 from survey.auth.access import visible_school_ids
 from survey.db import db_session
 from survey.rounds.counts import round_counts, totals
@@ -22,7 +21,7 @@ def _context(round_id: int) -> dict:
     round_ = round_or_404(round_id)
     user = acting_user()
     schools = round_counts(db_session(), round_, visible_school_ids(user, round_.project_id))
-    now = dt.datetime.now(dt.UTC)
+    now = clock.utcnow()
     return {
         "project": round_.project,
         "round": round_,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,8 +12,6 @@ from survey import audit
 from survey.admin.errors import FieldError
 from survey.models import Project, User
 
-log = logging.getLogger(__name__)
-
 EDITABLE = ("name", "description", "min_group_size", "languages", "delete_after_on", "is_panel")
 
 
@@ -22,6 +19,16 @@ def _check_name_free(session: Session, name: str, project_id: int | None = None)
     taken = session.scalar(select(Project.id).where(Project.name == name))
     if taken is not None and taken != project_id:
         raise FieldError("name", _("Det finnes allerede et prosjekt med dette navnet."))
+
+
+def _check_panel_may_change(project: Project) -> None:
+    """Panel mode is chosen before the first round opens: a round that was answered without
+    card codes cannot be linked afterwards, nor linked rounds be unlinked."""
+    if any(round_.status != "planned" for round_ in project.rounds):
+        raise FieldError(
+            "is_panel",
+            _("Panel kan bare slås på eller av før den første runden åpner."),
+        )
 
 
 def create_project(
@@ -50,13 +57,14 @@ def create_project(
         user.projects.append(project)
     session.flush()
     audit.record(session, "project.created", user=user, project_id=project.id, name=name)
-    log.info("created project %s", project.id)
     return project
 
 
 def update_project(session: Session, user: User, project: Project, **changes: object) -> Project:
     if "name" in changes:
         _check_name_free(session, str(changes["name"]), project.id)
+    if "is_panel" in changes and changes["is_panel"] != project.is_panel:
+        _check_panel_may_change(project)
     changed = {}
     for key, value in changes.items():
         if key in EDITABLE and getattr(project, key) != value:
@@ -65,5 +73,4 @@ def update_project(session: Session, user: User, project: Project, **changes: ob
     session.flush()
     if changed:
         audit.record(session, "project.updated", user=user, project_id=project.id, changes=changed)
-        log.info("updated project %s: %s", project.id, ", ".join(changed))
     return project

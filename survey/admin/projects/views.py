@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from werkzeug import Response
 
 from survey.admin.errors import FieldError
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
+from survey.admin.panel.views import card_languages
 from survey.admin.projects import operations
 from survey.admin.projects.queries import project_overview
 from survey.admin.projects.schemas import ProjectForm
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
 from survey.db import db_session
 from survey.i18n import LANGUAGES
@@ -52,7 +53,10 @@ def create() -> tuple[str, int] | Response:
 def show(project_id: int) -> str:
     project = project_or_404(project_id)
     return render_template(
-        "admin/project.html", project=project, overview=project_overview(db_session(), project)
+        "admin/project.html",
+        project=project,
+        overview=project_overview(db_session(), project),
+        card_languages=card_languages(project) if project.is_panel else [],
     )
 
 

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug import Response
 
+from survey import clock
 from survey.admin.errors import FieldError
 from survey.admin.forms import to_local_input
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
 from survey.admin.rounds import operations
 from survey.admin.rounds.schemas import (
     CloseTimeForm,
@@ -19,6 +19,7 @@ from survey.admin.rounds.schemas import (
     instrument_choices,
     instrument_field,
 )
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
 from survey.db import db_session
 from survey.models import RESPONDENT_TYPES, Project, Round
@@ -39,7 +40,7 @@ def round_or_404(round_id: int) -> Round:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.utcnow()
 
 
 def _context(project: Project, round_: Round | None = None) -> dict[str, Any]:

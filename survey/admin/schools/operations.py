@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 from survey import audit
 from survey.admin.errors import FieldError
 from survey.models import AccessCode, Group, Project, Response, School, User
-
-log = logging.getLogger(__name__)
 
 
 def _check_school_free(
@@ -33,13 +30,12 @@ def create_school(session: Session, user: User | None, project: Project, **field
     session.add(school)
     session.flush()
     audit.record(session, "school.created", user=user, project_id=project.id, school_id=school.id)
-    log.info("created school %s in project %s", school.id, project.id)
     return school
 
 
 def update_school(session: Session, user: User, school: School, **fields: Any) -> School:
     _check_school_free(session, school.project, fields["name"], fields["code"], school.id)
-    changed = audit.apply_changes(
+    audit.apply_changes(
         session,
         school,
         fields,
@@ -48,8 +44,6 @@ def update_school(session: Session, user: User, school: School, **fields: Any) -
         project_id=school.project_id,
         school_id=school.id,
     )
-    if changed:
-        log.info("updated school %s: %s", school.id, ", ".join(changed))
     return school
 
 
@@ -71,13 +65,12 @@ def create_group(session: Session, user: User | None, school: School, **fields: 
     audit.record(
         session, "group.created", user=user, project_id=school.project_id, group_id=group.id
     )
-    log.info("created group %s at school %s", group.id, school.id)
     return group
 
 
 def update_group(session: Session, user: User | None, group: Group, **fields: Any) -> Group:
     _check_label_free(session, group.school, fields["label"], group.id)
-    changed = audit.apply_changes(
+    audit.apply_changes(
         session,
         group,
         fields,
@@ -86,8 +79,6 @@ def update_group(session: Session, user: User | None, group: Group, **fields: An
         project_id=group.school.project_id,
         group_id=group.id,
     )
-    if changed:
-        log.info("updated group %s: %s", group.id, ", ".join(changed))
     return group
 
 
@@ -105,4 +96,3 @@ def delete_group(session: Session, user: User, group: Group) -> None:
     session.delete(group)
     session.flush()
     audit.record(session, "group.deleted", user=user, project_id=project_id, group_id=group.id)
-    log.info("deleted group %s", group.id)

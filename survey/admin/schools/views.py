@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from werkzeug import Response
 
 from survey.admin.errors import FieldError
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
 from survey.admin.schools import operations
 from survey.admin.schools.csv_import import import_classes
 from survey.admin.schools.schemas import GroupForm, SchoolForm
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404, school_or_404
 from survey.db import db_session
 from survey.models import Group

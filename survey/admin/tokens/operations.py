@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.models import ApiToken, User, utcnow
-
-log = logging.getLogger(__name__)
+from survey.clock import utcnow
+from survey.models import ApiToken, User
 
 PREFIX = "trv_"
 
@@ -30,7 +28,6 @@ def create_api_token(
     session.add(row)
     session.flush()
     audit.record(session, "api_token.created", user=user, api_token_id=row.id, label=label)
-    log.info("user %s made API token %s", user.id, row.id)
     return row, token
 
 
@@ -39,5 +36,4 @@ def revoke_api_token(session: Session, user: User, row: ApiToken) -> ApiToken:
         row.revoked_at = utcnow()
         session.flush()
         audit.record(session, "api_token.revoked", user=user, api_token_id=row.id)
-        log.info("user %s revoked API token %s", user.id, row.id)
     return row

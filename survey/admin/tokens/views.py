@@ -9,8 +9,8 @@ from sqlalchemy import select
 from werkzeug import Response
 
 from survey.admin.forms import FormSchema, at_most
-from survey.admin.pages import acting_user, read_form
 from survey.admin.tokens.operations import create_api_token, revoke_api_token
+from survey.admin.view_helpers import acting_user, read_form
 from survey.auth.access import login_required
 from survey.db import db_session
 from survey.models import ApiToken

@@ -2,7 +2,7 @@
 hash of each link's token is stored; a link expires and works once.
 
 Revision ID: s1_password_tokens
-Revises: l1_links_bound_and_pooled
+Revises: n4_panel_card_codes
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "s1_password_tokens"
-down_revision: str | None = "l1_links_bound_and_pooled"
+down_revision: str | None = "n4_panel_card_codes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

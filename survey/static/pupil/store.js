@@ -138,6 +138,7 @@
     },
     submit: function (current) {
       var body = { class_token: current.classToken, language: current.lang };
+      if (current.card) body.card = current.card;
       enqueue(current.clientId + "|submit", "POST",
         api("/responses/" + current.clientId + "/submit"), body);
     },

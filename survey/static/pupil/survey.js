@@ -49,12 +49,46 @@
     store.setCurrent(current);
   }
 
-  function begin() {
+  function begin(card) {
     current = {
       clientId: store.newClientId(), classToken: data.classToken, instrument: data.instrument,
-      lang: data.lang, index: 0, answers: {}
+      lang: data.lang, index: 0, answers: {}, card: card || null
     };
     show(0);
+  }
+
+  /* Panel mode: the card code's check character, as survey/panel/cards.py computes it. Only
+     a well-formed code is taken; whether it was issued is never asked of the server here. */
+  var CARD_ALPHABET = "ACDEFHJKLMNPRTUWXY34679";
+
+  function normaliseCard(typed) {
+    return typed.toUpperCase().replace(/[\s\-\u2010-\u2013]/g, "");
+  }
+
+  function cardIsWellFormed(code) {
+    if (code.length !== 8) return false;
+    var total = 0;
+    for (var i = 0; i < code.length; i += 1) {
+      var value = CARD_ALPHABET.indexOf(code.charAt(i));
+      if (value < 0) return false;
+      total += (i + 1) * value;
+    }
+    return total % CARD_ALPHABET.length === 0;
+  }
+
+  function startWithCard(form) {
+    var input = form.querySelector("input[name=card]");
+    var error = form.querySelector("[data-card-error]");
+    var code = normaliseCard(input.value);
+    if (!cardIsWellFormed(code)) {
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", "card-help card-error");
+      input.focus();
+      input.select();
+      return;
+    }
+    begin(code);
   }
 
   function show(index) {
@@ -150,7 +184,21 @@
 
   function showIntro() {
     lastClientId = null;
-    render(intro.cloneNode(true));
+    render(blankIntro());
+  }
+
+  /* A clone keeps what was typed into an input (the HTML cloning steps copy its value), so
+     the next pupil's intro is emptied of the card code explicitly. */
+  function blankIntro() {
+    var screen = intro.cloneNode(true);
+    var card = screen.querySelector("input[name=card]");
+    if (card) {
+      card.value = "";
+      card.removeAttribute("aria-invalid");
+      card.setAttribute("aria-describedby", "card-help");
+      screen.querySelector("[data-card-error]").hidden = true;
+    }
+    return screen;
   }
 
   /* The shared tablet: a pupil who stops touching it is asked «Er du fortsatt her?», and when
@@ -186,7 +234,10 @@
 
   function checkIdle() {
     var quiet = (Date.now() - lastTouch) / 1000;
-    if (!current && !lastClientId) {
+    var typedCard = root.querySelector("input[name=card]");
+    if (!current && !lastClientId && typedCard && typedCard.value) {
+      if (quiet >= idle.seconds) showIntro();  /* a card code typed and left: not for the next */
+    } else if (!current && !lastClientId) {
       lastTouch = Date.now();  /* the intro: nothing of anyone to forget */
     } else if (!current) {
       if (quiet >= idle.seconds) showIntro();  /* thanks shown, nothing readable: go on */
@@ -206,7 +257,8 @@
   root.addEventListener("submit", function (event) {
     if (event.target.matches("[data-start]")) {
       event.preventDefault();
-      begin();
+      if (data.panel) startWithCard(event.target);
+      else begin();
     }
   });
 

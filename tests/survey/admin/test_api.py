@@ -8,7 +8,7 @@ import schemathesis
 from sqlalchemy import select
 
 from survey.admin.tokens.operations import create_api_token
-from survey.models import ApiToken, Round
+from survey.models import ApiToken, Project, Round
 from tests.conftest import TEST_SECRET_KEY
 
 ROUND = {
@@ -102,6 +102,19 @@ def test_the_api_is_not_open_to_cross_site_forms_yet_needs_no_csrf_token(
         headers=_bearer(session, lead),
     )
     assert page.status_code == 201
+
+
+def test_the_api_like_the_form_refuses_a_delete_after_date_that_has_passed(
+    session, client, lead
+) -> None:
+    page = client.post(
+        "/api/v1/projects",
+        json={"name": "For sent", "delete_after_on": "2020-01-01"},
+        headers=_bearer(session, lead),
+    )
+    assert page.status_code == 422
+    assert "delete_after_on" in page.json["errors"]["json"]
+    assert session.scalar(select(Project).filter_by(name="For sent")) is None
 
 
 def test_the_openapi_document_validates(client) -> None:

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from analytics.scoring import ConstructSpec
 from analytics.simulation import simulate_demo
-from analytics.simulation_design import ConstructSpec
 from analytics.trend import fit_trend
 from survey.analysis.failures import current_failure
 from survey.cli import main
@@ -155,3 +155,34 @@ def test_an_unknown_project_is_one_line_too(empty_database) -> None:
     result = CliRunner().invoke(main, ["analyze", "--project", "99"], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.output.strip() == "Error: there is no project with id 99"
+
+
+@pytest.fixture(scope="module")
+def panel_csv(tmp_path_factory):
+    from analytics.simulation_panel import simulate_panel
+
+    path = tmp_path_factory.mktemp("panel") / "panel.csv"
+    simulate_panel(seed=4).to_csv(path, index=False)
+    return path
+
+
+def _panel_args(path, pupil: str) -> list[str]:
+    return [
+        "analyze", "--csv", str(path), "--outcome", "score", "--round", "round",
+        "--school", "school", "--group", "group", "--arm", "treated", "--treated", "1",
+        "--pupil", pupil, "--json",
+    ]  # fmt: skip
+
+
+def test_analyze_csv_with_pupil_fits_the_panel_model(panel_csv) -> None:
+    result = CliRunner().invoke(main, _panel_args(panel_csv, "card"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["panel_pupils"] > 300 and data["mde"] < data["mde_cross_section"]
+    assert "pupil" in {row["component"] for row in data["variance_components"]}
+
+
+def test_analyze_csv_explains_a_missing_pupil_column(panel_csv) -> None:
+    result = CliRunner().invoke(main, _panel_args(panel_csv, "kort"))
+    assert result.exit_code != 0 and "missing columns" in result.output
+    assert "Traceback" not in result.output

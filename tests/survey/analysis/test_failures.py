@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from survey.analysis import failures, tasks
-from survey.models import utcnow
+from survey.clock import utcnow
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from instruments import bundled_instrument
 from survey.links import pool
 from survey.links.cookies import DEVICE_COOKIE
 from survey.links.operations import read_draft
-from survey.links.pages import pages_of
+from survey.links.phone_pages import pages_of
 from survey.models import AccessCode, Answer, LinkDraft, PooledLinkResponse, Response
 from tests.conftest import TEST_SECRET_KEY
 from tests.round_fixtures import NOW

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Answer, Response, Round
-from survey.pupil.queries import class_memory
+from survey.pupil.class_memory import class_memory
 from tests.survey.pupil.conftest import PUPIL, token_of
 
 FIRST, SECOND = (item.id for item in PUPIL.items[:2])
@@ -36,7 +36,7 @@ def _answers(session) -> int:
 
 def _remembered(app) -> int:
     with app.app_context():
-        return len(class_memory()._entries)
+        return len(class_memory())
 
 
 def test_the_first_answer_makes_the_worker_remember_the_class(app, api_put, body) -> None:

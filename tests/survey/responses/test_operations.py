@@ -67,6 +67,23 @@ def test_answers_that_do_not_fit_the_instrument_are_refused(
     assert _answers(session) == 0
 
 
+@pytest.mark.parametrize(
+    ("item", "fields", "field"),
+    [("no_such_item", {"value": 3}, "item_id"), (ITEM, {"value": 9}, "value")],
+)
+def test_a_refused_answer_names_the_input_at_fault(session, response, item, fields, field) -> None:
+    with pytest.raises(AnswerError) as refused:
+        save_answer(session, response, item, **fields)
+    assert refused.value.field == field
+
+
+def test_a_save_in_a_closed_round_blames_the_class_token(session, response) -> None:
+    response.round.status = "closed"
+    with pytest.raises(AnswerError) as refused:
+        save_answer(session, response, ITEM, value=3)
+    assert refused.value.field == "class_token"
+
+
 def test_an_unselected_answer_is_forgotten(session, response) -> None:
     save_answer(session, response, ITEM, value=5)
     clear_answer(session, response, ITEM)

@@ -12,15 +12,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from analytics.school_estimates import school_estimates
-from dashboards import figures, queries
+from dashboards import figures
 from dashboards.charts import Chart, item_chart, school_chart
-from dashboards.filters import Filters
 from dashboards.formatting import current_locale, plotly_separators
 from dashboards.items import distributions
-from dashboards.pages import common_context
 from dashboards.results import TrendView, descriptive_rows, trend_view
 from dashboards.tables import class_table
 from survey.analysis.snapshots import released_item_counts
+from survey.dashboards import queries
+from survey.dashboards.project_pages import common_context
+from survey.dashboards.schemas import Filters
 from survey.models import Group, Project, School
 
 

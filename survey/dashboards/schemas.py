@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
-from dashboards.labels import RESPONDENT_TYPES
+from instruments import RESPONDENT_TYPES
 
 CONSTRUCT_ID = r"^[a-z0-9_]{1,60}$"
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboards.catalog import Catalog, catalog_from_contents
+from dashboards.catalog import Catalog, catalog_of
 from survey.models import (
     AccessCode,
     Group,
@@ -25,6 +25,7 @@ from survey.models import (
     RoundInstrument,
     School,
 )
+from survey.responses.operations import instrument_of_id
 
 
 @dataclass(frozen=True)
@@ -115,23 +116,7 @@ def project_catalog(session: Session, project_id: int) -> Catalog:
         )
         .order_by(InstrumentVersion.id)
     ).all()
-    return catalog_from_contents(
-        (respondent_type, _content(session, version_id, content_hash))
-        for version_id, respondent_type, content_hash in versions
+    return catalog_of(
+        instrument_of_id(session, version_id, content_hash)
+        for version_id, _respondent_type, content_hash in versions
     )
-
-
-#: Frozen instrument JSON by content hash: a version is never edited, so this never goes stale.
-_CONTENTS: dict[str, dict[str, Any]] = {}
-
-
-def _content(session: Session, version_id: int, content_hash: str) -> dict[str, Any]:
-    found = _CONTENTS.get(content_hash)
-    if found is None:
-        found = session.scalar(
-            select(InstrumentVersion.content).where(InstrumentVersion.id == version_id)
-        )
-        if len(_CONTENTS) > 256:
-            _CONTENTS.clear()
-        _CONTENTS[content_hash] = found
-    return found

@@ -1,4 +1,4 @@
-"""The dashboard pages. Thin: check access, read the filters, hand over to pages/pages_school.
+"""The dashboard pages. Thin: check access, read the filters, hand over to pages/school_pages.
 
 Project leads, evaluators and admins see a whole project; a school contact sees the project's
 aggregates and their own school. Every page is a GET with its filters in the URL; any chart
@@ -24,8 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from dashboards import pages, pages_school, tables
-from dashboards.filters import Filters, error_messages, parse_filters
+from dashboards import tables
 from dashboards.formatting import current_locale
 from dashboards.plotly_assets import BUNDLE, plotly_assets
 from survey import audit
@@ -38,18 +37,13 @@ from survey.auth.access import (
     school_or_404,
     visible_school_ids,
 )
+from survey.dashboards import project_pages, school_pages
+from survey.dashboards.schemas import Filters, error_messages, parse_filters
 from survey.db import db_session
 from survey.models import Group, Project, School
 from survey.security import CONTENT_SECURITY_POLICY
 
-blueprint = Blueprint(
-    "dashboards",
-    __name__,
-    url_prefix="/dashboards",
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
-)
+blueprint = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 YEAR = 365 * 24 * 3600
 #: The app's strict policy, plus blob: images. plotly.js draws a chart for PNG download by
 #: loading its SVG as an image from a blob: URL, which only script of this origin can make.
@@ -71,7 +65,7 @@ def dashboard_policy(response: Response) -> Response:
 @blueprint.context_processor
 def dashboard_helpers() -> dict[str, Any]:
     from dashboards.labels import arm_name, respondent_type_name
-    from dashboards.page_helpers import helpers
+    from survey.dashboards.page_helpers import helpers
 
     user = current_user()
     return {
@@ -92,14 +86,16 @@ def _visible_schools(project: Project) -> list[School]:
 @login_required
 def overview(project_id: int) -> Any:
     project = project_or_404(project_id)
-    return _page(project, "overview", lambda f: pages.overview(db_session(), project, f))
+    return _page(project, "overview", lambda f: project_pages.overview(db_session(), project, f))
 
 
 @blueprint.get("/project/<int:project_id>/triangulation")
 @login_required
 def triangulation(project_id: int) -> Any:
     project = project_or_404(project_id)
-    return _page(project, "triangulation", lambda f: pages.triangulation(db_session(), project, f))
+    return _page(
+        project, "triangulation", lambda f: project_pages.triangulation(db_session(), project, f)
+    )
 
 
 @blueprint.get("/project/<int:project_id>/monitor")
@@ -107,7 +103,9 @@ def triangulation(project_id: int) -> Any:
 def monitor(project_id: int) -> Any:
     project = project_or_404(project_id)
     schools = visible_school_ids(_user(), project.id)
-    return _page(project, "monitor", lambda f: pages.monitor(db_session(), project, f, schools))
+    return _page(
+        project, "monitor", lambda f: project_pages.monitor(db_session(), project, f, schools)
+    )
 
 
 @blueprint.get("/project/<int:project_id>/items")
@@ -117,7 +115,7 @@ def items(project_id: int) -> Any:
 
     def build(filters: Filters) -> dict[str, Any]:
         school = _school(project, filters.school) if filters.school is not None else None
-        return pages_school.items_page(db_session(), project, filters, school)
+        return school_pages.items_page(db_session(), project, filters, school)
 
     return _page(project, "items", build)
 
@@ -132,7 +130,7 @@ def schools(project_id: int) -> Any:
     return _page(
         project,
         "schools",
-        lambda f: {**pages.common_context(db_session(), project, f), "schools": shown},
+        lambda f: {**project_pages.common_context(db_session(), project, f), "schools": shown},
     )
 
 
@@ -142,7 +140,7 @@ def school(project_id: int, school_id: int) -> Any:
     project = project_or_404(project_id)
     found = _school(project, school_id)
     return _page(
-        project, "school", lambda f: pages_school.school_page(db_session(), project, found, f)
+        project, "school", lambda f: school_pages.school_page(db_session(), project, found, f)
     )
 
 
@@ -157,7 +155,7 @@ def group(project_id: int, school_id: int, group_id: int) -> Any:
     return _page(
         project,
         "class",
-        lambda f: pages_school.class_page(db_session(), project, found, chosen, f),
+        lambda f: school_pages.class_page(db_session(), project, found, chosen, f),
     )
 
 
@@ -223,7 +221,7 @@ def _school(project: Project, school_id: int) -> School:
 
 def _page(project: Project, page: str, build: Callable[[Filters], dict[str, Any]]) -> Any:
     """Parse the filters, build the page, and answer as HTML or as one chart's CSV."""
-    from dashboards.queries import project_rounds
+    from survey.dashboards.queries import project_rounds
 
     round_ids = [r.id for r in project_rounds(db_session(), project.id)]
     try:

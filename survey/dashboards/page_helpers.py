@@ -8,9 +8,9 @@ from typing import Any
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
-from dashboards.filters import Filters
 from dashboards.formatting import timestamp
 from dashboards.plotly_assets import plotly_assets
+from survey.dashboards.schemas import Filters
 
 
 def tabs() -> list[tuple[str, str, str]]:

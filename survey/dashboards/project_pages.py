@@ -11,14 +11,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dashboards import queries
 from dashboards.charts import Chart, trend_chart, triangulation_chart
 from dashboards.figures_items import monitor_figure
-from dashboards.filters import Filters
 from dashboards.formatting import current_locale, plotly_separators
 from dashboards.labels import SHARED_THEMES, respondent_type_name
 from dashboards.results import GoalView, TrendView, goal_views, trend_view
 from dashboards.tables import monitor_table
+from instruments import RESPONDENT_TYPES
+from survey.dashboards import queries
+from survey.dashboards.schemas import Filters
 from survey.models import Project
 
 
@@ -91,9 +92,7 @@ def triangulation(session: Session, project: Project, filters: Filters) -> dict[
     charts: list[Chart] = []
     for theme in SHARED_THEMES:
         trends: dict[str, TrendView | None] = {
-            kind: by_key[(theme, kind)]
-            for kind in ("pupil", "parent", "staff")
-            if (theme, kind) in by_key
+            kind: by_key[(theme, kind)] for kind in RESPONDENT_TYPES if (theme, kind) in by_key
         }
         if len(trends) < 2:
             continue  # a theme only one group is asked about has nothing to triangulate

@@ -1,0 +1,1 @@
+"""Panel mode for project leads: the card sheet of a class."""
