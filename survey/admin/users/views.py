@@ -14,7 +14,6 @@ from werkzeug import Response
 
 from survey.accounts.mail import invitation_text, password_link, reset_text, send_after_response
 from survey.admin.errors import FieldError
-from survey.admin.pages import acting_user, form_page, lead_required, read_form
 from survey.admin.users import operations
 from survey.admin.users.queries import (
     grantable_projects,
@@ -24,6 +23,7 @@ from survey.admin.users.queries import (
     users_for,
 )
 from survey.admin.users.schemas import InviteForm, ScopeForm, TemporaryPasswordForm
+from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.db import db_session
 from survey.models import User
 
