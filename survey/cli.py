@@ -115,14 +115,23 @@ def worker(concurrency: int, no_clock: bool, parent_pid: int | None) -> None:
 )
 @click.option("--project", "project_ids", multiple=True, type=int, help="Project id (repeatable).")
 @click.option("--school", "school_ids", multiple=True, type=int, help="School id (repeatable).")
-@click.password_option(help="Asked for when not given.")
+@click.option(
+    "--password",
+    help="Asked for (twice, hidden) when not given; piped in, the first line of standard input.",
+)
 def create_user(
-    email: str, role: str, project_ids: tuple[int, ...], school_ids: tuple[int, ...], password: str
+    email: str,
+    role: str,
+    project_ids: tuple[int, ...],
+    school_ids: tuple[int, ...],
+    password: str | None,
 ) -> None:
     from survey.accounts.operations import AccountError
     from survey.accounts.operations import create_user as make_user
     from survey.models import Project, School
 
+    if password is None:
+        password = _read_password()
     app = _app()
     try:
         with app.app_context(), get_database(app).session_scope() as session:
@@ -132,6 +141,17 @@ def create_user(
             click.echo(f"Created {user.email} ({user.role}).")
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _read_password() -> str:
+    """From the terminal, hidden and confirmed; from a pipe, its first line. (click's password
+    prompt on a pipe falls back to getpass, which warns that the input may be echoed.)"""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException("No password given: pipe one in, or use --password.")
+    return line.rstrip("\r\n")
 
 
 def _must_get(session, model, ident):

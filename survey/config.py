@@ -52,6 +52,9 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_FILE_HOURS": 24,
     # Run each job at once in the process that enqueues it (tests; no worker needed).
     "JOBS_IMMEDIATE": False,
+    # Who staff ask for help, shown on the help page and in account mails:
+    # "Ola Nordmann, oppvekstetaten, ola@kommune.no, 12 34 56 78".
+    "SUPPORT_CONTACT": None,
 }
 
 

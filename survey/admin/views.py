@@ -15,6 +15,7 @@ from survey.admin.projects.views import blueprint as projects
 from survey.admin.rounds.views import blueprint as rounds
 from survey.admin.schools.views import blueprint as schools
 from survey.admin.tokens.views import blueprint as tokens
+from survey.admin.users.views import blueprint as users
 from survey.rounds.dates import norway_date, norway_time
 
 
@@ -26,7 +27,18 @@ def _admin_blueprint() -> Blueprint:
     admin.add_app_template_filter(formatting.number, "decimal_number")
     admin.add_app_template_filter(formatting.signed, "signed_number")
     admin.context_processor(all_labels)
-    for child in (projects, schools, goals, rounds, distribution, batches, monitor, tokens, panel):
+    for child in (
+        projects,
+        schools,
+        goals,
+        rounds,
+        distribution,
+        batches,
+        monitor,
+        tokens,
+        panel,
+        users,
+    ):
         admin.register_blueprint(child)
     return admin
 

@@ -15,13 +15,23 @@ from survey.models.panel import PanelKey, PanelMember
 from survey.models.project import Goal, Group, Project, School
 from survey.models.responses import Answer, Response
 from survey.models.rounds import AccessCode, InstrumentVersion, Round, RoundInstrument
-from survey.models.users import ROLES, AuditEvent, ModelResult, User, user_project, user_school
+from survey.models.users import (
+    ROLES,
+    TOKEN_PURPOSES,
+    AuditEvent,
+    ModelResult,
+    PasswordToken,
+    User,
+    user_project,
+    user_school,
+)
 
 __all__ = [
     "ARMS",
     "JOB_KINDS",
     "RESPONDENT_TYPES",
     "ROLES",
+    "TOKEN_PURPOSES",
     "AccessCode",
     "Answer",
     "ApiToken",
@@ -37,6 +47,7 @@ __all__ = [
     "OptOutCount",
     "PanelKey",
     "PanelMember",
+    "PasswordToken",
     "PooledLinkResponse",
     "Project",
     "ReminderSent",

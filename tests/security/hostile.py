@@ -30,12 +30,14 @@ HOSTILE_STRINGS: dict[str, str] = {
 }
 
 #: Fields that hold free text, where a script tag or an SQL fragment is kept as typed...
+#: (A password may be any text: it is kept only as a hash, and never shown.)
 FREE_TEXT = {
     "name",
     "description",
     "label",
     "text",
     "kommentar",
+    "password",
     "letter_sender",
     "letter_contact",
     "data_controller",

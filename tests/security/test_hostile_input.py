@@ -41,9 +41,15 @@ ACTIONS = {
     "admin.rounds.reopen",  # its form is on a closed round's page; the walk's round is open
     "admin.schools.delete_group",
     "admin.tokens.revoke",
+    "admin.users.deactivate",
+    "admin.users.reactivate",
+    "admin.users.reset_link",
     "api_rounds.close_round",
     "api_rounds.open_round",
     "auth.logout",
+    # Its form is only on the page of a live one-time link, which the walk has none of; its
+    # fields are passwords, hashed and never shown (tests/survey/accounts covers it).
+    "auth.save_password",
     "links.submit",
     "pupil.form_finish",
     "pupil.start_form_survey",

@@ -55,6 +55,7 @@ def _values(rule: Rule, world: World) -> dict[str, object]:
         "token_id": 1,
         "style_id": "x",
         "version_": "x",
+        "user_id": world.users["evaluator"].id,  # a user of the target project
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"teach the route matrix the parameter(s) {missing} of {rule.rule}"
@@ -133,7 +134,8 @@ def _must_be_denied(role: str, rule: Rule, method: str, world: World) -> bool:
     if role in ("anonymous", "pupil"):
         return True
     scoped = bool(
-        set(rule.arguments) & {"project_id", "school_id", "group_id", "round_id", "goal_id"}
+        set(rule.arguments)
+        & {"project_id", "school_id", "group_id", "round_id", "goal_id", "user_id"}
     )
     if role in ("lead_of_another_project", "contact_of_another_school"):
         return scoped
