@@ -22,12 +22,11 @@ from sqlalchemy.orm import Session
 
 from analytics.csvsafe import defuse_frame
 from survey import audit
-from survey.exports import codebook, ddi
+from survey.exports import codebook, ddi, queries
 from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
 from survey.exports.aggregates import ScoreAggregates
 from survey.exports.frames import ChunkShaper
 from survey.exports.plan import ExportPlan, ExportRequest, build_plan
-from survey.exports.queries import stream_chunks
 from survey.exports.statfiles import StatFileWriter
 from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
 from survey.exports.tables import readable, table_columns
@@ -97,6 +96,8 @@ class Batch:
 
 
 Sink = Callable[[Batch], None]
+#: Called with (responses written, responses in total) as an export proceeds.
+Progress = Callable[[int, int], None]
 
 
 def export_file_name(project: Project, fmt: str, today: dt.date) -> str:
@@ -110,16 +111,21 @@ def run_export(
     out: Path,
     user: User | None = None,
     via: str = "web",
+    progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the export to `out` and record it in the audit log (who, when, what, how)."""
+    """Write the export to `out` and record it in the audit log (who, when, what, how).
+
+    `progress`, if given, is called with (responses written, responses in total): once with
+    (0, total) before the first row, then after every chunk, ending with (total, total).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     plan = build_plan(session, request)
     out = Path(out)
     if fmt == "zip":
-        responses, files = _write_package(session, plan, out)
+        responses, files = _write_package(session, plan, out, progress)
     else:
-        responses = _write_single(session, plan, fmt, out)
+        responses = _write_single(session, plan, fmt, out, progress)
         files = [out.name]
     audit.record(
         session,
@@ -136,31 +142,41 @@ def run_export(
     return ExportResult(out, fmt, responses, tuple(files), dt.datetime.now(dt.UTC).date())
 
 
-def _stream(session: Session, plan: ExportPlan, sinks: list[Sink]) -> int:
+def _stream(
+    session: Session, plan: ExportPlan, sinks: list[Sink], progress: Progress | None
+) -> int:
     shaper = ChunkShaper(plan)
     count = 0
-    for chunk in stream_chunks(session, plan.request):
+    for chunk in queries.stream_chunks(session, plan.request, queries.CHUNK_RESPONSES):
+        if progress is not None and count == 0:
+            progress(0, chunk.total)
         batch = Batch(shaper, chunk)
         for sink in sinks:
             sink(batch)
         count += len(batch.responses)
+        if progress is not None:
+            progress(count, chunk.total)
+    if progress is not None and count == 0:
+        progress(0, 0)
     return count
 
 
-def _write_single(session: Session, plan: ExportPlan, fmt: str, out: Path) -> int:
+def _write_single(
+    session: Session, plan: ExportPlan, fmt: str, out: Path, progress: Progress | None
+) -> int:
     if fmt == "csv":
         writer = CsvWriter(out, table_columns(plan))
-        count = _stream(session, plan, [lambda b: writer.write(b.table)])
+        count = _stream(session, plan, [lambda b: writer.write(b.table)], progress)
         writer.close()
         return count
     if fmt in ("sav", "dta"):
         stat = StatFileWriter(out, plan.variables, fmt, plan.project.name)
-        count = _stream(session, plan, [lambda b: stat.write(b.wide)])
+        count = _stream(session, plan, [lambda b: stat.write(b.wide)], progress)
         stat.close()
         return count
     aggregates = ScoreAggregates(plan)
     book = _Workbook(plan, out)
-    count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add])
+    count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add], progress)
     book.close(aggregates.table())
     return count
 
@@ -201,7 +217,9 @@ class _Workbook:
         self.book.close()
 
 
-def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, list[str]]:
+def _write_package(
+    session: Session, plan: ExportPlan, out: Path, progress: Progress | None
+) -> tuple[int, list[str]]:
     created_at = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp:
         folder = Path(tmp)
@@ -221,7 +239,7 @@ def _write_package(session: Session, plan: ExportPlan, out: Path) -> tuple[int, 
             book.add,
             lambda b: aggregates.add(b.wide),
         ]
-        count = _stream(session, plan, sinks)
+        count = _stream(session, plan, sinks, progress)
         for writer in (wide_csv, long_csv, *stats):
             writer.close()
         table = aggregates.table()

@@ -44,6 +44,7 @@ class Chunk:
 
     responses: Sequence[Sequence[Any]]
     answers: Sequence[Sequence[Any]]
+    total: int = 0  #: responses in the whole export, for progress
 
 
 def _conditions(request: ExportRequest) -> list[ColumnElement[bool]]:
@@ -147,4 +148,4 @@ def stream_chunks(
             answers = [(number[row[0]], *row[1:]) for row in result.cursor.fetchall()]
         finally:
             result.close()
-        yield Chunk(responses, answers)
+        yield Chunk(responses, answers, len(ids))
