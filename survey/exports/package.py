@@ -70,14 +70,14 @@ class ExportResult:
 class Batch:
     """One chunk in every shape a writer may ask for; each shape is built at most once."""
 
-    def __init__(self, shaper: ChunkShaper, chunk) -> None:
+    def __init__(self, shaper: ChunkShaper, chunk: queries.ExportChunk) -> None:
         self.shaper = shaper
-        self.responses = shaper.responses(chunk)
-        self.answers = shaper.answers(chunk, self.responses)
+        self.chunk = chunk
+        self.responses = chunk.responses
 
     @cached_property
     def wide(self) -> pd.DataFrame:
-        return self.shaper.wide(self.responses, self.answers)
+        return self.shaper.wide(self.chunk)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -85,7 +85,7 @@ class Batch:
 
     @cached_property
     def long(self) -> pd.DataFrame:
-        return self.shaper.long(self.responses, self.answers)
+        return self.shaper.long(self.chunk)
 
     @cached_property
     def free_text(self) -> pd.DataFrame:
@@ -147,7 +147,10 @@ def _stream(
 ) -> int:
     shaper = ChunkShaper(plan)
     count = 0
-    for chunk in queries.stream_chunks(session, plan.request, queries.CHUNK_RESPONSES):
+    chunks = queries.stream_chunks(
+        session, plan.request, shaper.item_columns, queries.CHUNK_RESPONSES
+    )
+    for chunk in chunks:
         if progress is not None and count == 0:
             progress(0, chunk.total)
         batch = Batch(shaper, chunk)
