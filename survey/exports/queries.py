@@ -136,7 +136,7 @@ def _responses(connection, conditions) -> pd.DataFrame:
         .order_by(Response.id)
     )
     parts = []
-    result = connection.execution_options(stream_results=True).execute(query)
+    result = connection.execute(query.execution_options(stream_results=True))
     for rows in result.partitions(READ_ROWS):
         columns = dict(zip(RESPONSE_COLUMNS, zip(*rows, strict=True), strict=True))
         part = pd.DataFrame(
@@ -234,9 +234,8 @@ def _answer_matrix(
     )
     if not request.include_free_text:
         query = query.where(Answer.text.is_(None))
-    result = connection.execution_options(stream_results=True).execute(query)
-    for part in result.scalars().partitions(READ_ROWS):
-        packed = np.fromiter(part, dtype=np.int64, count=len(part))
+    for part in _driver_rows(connection, query):
+        packed = np.array(part, dtype=np.int64).reshape(-1)
         row = np.searchsorted(database_ids, packed // ID_SHIFT)
         code = (packed & 255).astype(np.uint8)
         if (code == OUT_OF_RANGE).any():
@@ -245,6 +244,29 @@ def _answer_matrix(
         keep = column >= 0
         values[place_of[row[keep]], column[keep]] = code[keep]
     return values
+
+
+def _driver_rows(connection, query) -> Iterator[list]:
+    """The query's rows as the driver's own tuples, READ_ROWS at a time, on the session's
+    connection and transaction: SQLAlchemy's Row per answer would cost more than the query.
+    PostgreSQL streams through a server-side cursor, so memory holds one batch."""
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="trivsel_export_answers")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(READ_ROWS):
+            yield rows
+    finally:
+        cursor.close()
 
 
 def _texts(
