@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from survey.exports.package import FORMATS
+from survey.exports.variables import LABEL_LANGUAGES
 from survey.models import RESPONDENT_TYPES
 
 
@@ -25,6 +26,14 @@ from survey.models import RESPONDENT_TYPES
 )
 @click.option("--school-codes", is_flag=True, help="Replace school names with neutral codes.")
 @click.option("--free-text", is_flag=True, help="Include free-text answers (they may hold names).")
+@click.option(
+    "--labels",
+    "label_language",
+    type=click.Choice(LABEL_LANGUAGES),
+    default="nb",
+    show_default=True,
+    help="Language of the value labels of respondent type, arm and status.",
+)
 def export(
     project_id: int,
     fmt: str,
@@ -33,6 +42,7 @@ def export(
     respondent_types: tuple[str, ...],
     school_codes: bool,
     free_text: bool,
+    label_language: str,
 ) -> None:
     from survey.commands import command_app
     from survey.db import get_database
@@ -45,6 +55,7 @@ def export(
         respondent_types=respondent_types,
         school_codes_only=school_codes,
         include_free_text=free_text,
+        label_language=label_language,
     )
     app = command_app()
     try:

@@ -21,7 +21,6 @@ from survey.exports.variables import (
     OTHER_LANGUAGE,
     STATUS_CODES,
     TYPE_CODES,
-    item_variable_name,
     score_variable_name,
 )
 
@@ -60,7 +59,7 @@ class ChunkShaper:
             self.scoring[version_id] = rules
         self.arm_of_school = {sid: ARM_CODES[s.arm] for sid, s in plan.schools.items()}
         self.grade_of_group = {gid: g.grade for gid, g in plan.groups.items()}
-        self.variable_of_text = {key: item_variable_name(*key) for key in plan.free_text_items}
+        self.variable_of_text = {key: plan.item_names[key] for key in plan.free_text_items}
 
     def wide(self, chunk: ExportChunk) -> pd.DataFrame:
         responses, plan = chunk.responses, self.plan
@@ -173,7 +172,10 @@ class ChunkShaper:
         return pd.DataFrame(
             {
                 "response_id": responses["response_id"].to_numpy()[rows],
-                "respondent_type": responses["respondent_type"].to_numpy()[rows],
+                "respondent_type": _labels(
+                    plan.variable("respondent_type").value_labels,
+                    _mapped(responses["respondent_type"], TYPE_CODES)[rows],
+                ),
                 "round": pd.array(rounds, dtype="Int64")
                 if len(rows)
                 else pd.array([], dtype="Int64"),

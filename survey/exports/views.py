@@ -59,6 +59,7 @@ def download(project_id: int) -> Response | tuple[str, int]:
         # A ticked box sends "on"; the schema refuses any other word.
         "school_codes_only": request.form.get("school_codes_only", False),
         "free_text": request.form.get("free_text", False),
+        "english_labels": request.form.get("english_labels", False),
     }
     try:
         choice = ExportFormSchema().load(raw)
@@ -76,6 +77,7 @@ def download(project_id: int) -> Response | tuple[str, int]:
         respondent_types=tuple(choice["respondent_types"]),
         school_codes_only=choice["school_codes_only"],
         include_free_text=choice["free_text"],
+        label_language="en" if choice["english_labels"] else "nb",
     )
     fmt = choice["format"]
     handle, name = tempfile.mkstemp(prefix="trivsel-export-", suffix=f".{fmt}")

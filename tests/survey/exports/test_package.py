@@ -91,9 +91,9 @@ def test_school_names_can_be_replaced_by_codes(small_project, export, tmp_path) 
 def test_aggregates_hide_groups_below_the_minimum_size(small_project, export, tmp_path) -> None:
     folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
     table = pd.read_csv(folder / "aggregates.csv")
-    parents = table[table["respondent_type"] == "parent"]
+    parents = table[table["respondent_type"] == "foresatt"]
     assert parents["suppressed"].all() and parents["mean"].isna().all()  # one parent per school
-    pupils = table[(table["respondent_type"] == "pupil") & (table["school"] != "(alle)")]
+    pupils = table[(table["respondent_type"] == "elev") & (table["school"] != "(alle)")]
     assert not pupils["suppressed"].any() and (pupils["n"] >= 5).all()
 
 
