@@ -96,7 +96,8 @@ def language_counts(
 #: How one answer is held in an export's value matrix (uint8): 0 no answer, the value plus
 #: VALUE_OFFSET, BLANK for an answer row without a value, DECLINED for "I don't want to answer".
 NO_ANSWER, VALUE_OFFSET, OUT_OF_RANGE, BLANK, DECLINED = 0, 100, 253, 254, 255
-READ_ROWS = 200_000
+READ_ROWS = 200_000  #: answers per fetch (one integer each)
+RESPONSE_ROWS = 20_000  #: responses per fetch (a Row each, so fewer)
 ID_SHIFT = 1 << 20  #: room for 4,095 item ids below a database id
 
 
@@ -137,7 +138,7 @@ def _responses(connection, conditions) -> pd.DataFrame:
     )
     parts = []
     result = connection.execute(query.execution_options(stream_results=True))
-    for rows in result.partitions(READ_ROWS):
+    for rows in result.partitions(RESPONSE_ROWS):
         columns = dict(zip(RESPONSE_COLUMNS, zip(*rows, strict=True), strict=True))
         part = pd.DataFrame(
             {
