@@ -68,6 +68,7 @@ def download(project_id: int) -> Response | tuple[str, int]:
         # A ticked box sends "on"; the schema refuses any other word.
         "school_codes_only": request.form.get("school_codes_only", False),
         "free_text": request.form.get("free_text", False),
+        "english_labels": request.form.get("english_labels", False),
     }
     try:
         choice = ExportFormSchema().load(raw)
@@ -85,6 +86,7 @@ def download(project_id: int) -> Response | tuple[str, int]:
         respondent_types=tuple(choice["respondent_types"]),
         school_codes_only=choice["school_codes_only"],
         include_free_text=choice["free_text"],
+        label_language="en" if choice["english_labels"] else "nb",
     )
     try:
         job = request_export(db_session(), user, export_request, choice["format"])

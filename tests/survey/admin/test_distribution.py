@@ -65,6 +65,7 @@ def test_the_link_csv_has_one_row_per_link(as_lead, post_form, open_round, schoo
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["nr", "skole", "klasse", "gruppe", "språk", "lenke"]
     assert [row[-1] for row in rows[1:]] == [f"http://localhost/s/{t}" for t in tokens]
+    assert {row[3] for row in rows[1:]} == {"ansatt"}  # Norwegian, not "staff"
 
 
 def test_the_letters_have_one_page_per_link(as_lead, post_form, open_round, group) -> None:
