@@ -38,6 +38,7 @@ def request_export(session: Session, user: User, request: ExportRequest, fmt: st
         "respondent_types": list(request.respondent_types),
         "school_codes_only": request.school_codes_only,
         "include_free_text": request.include_free_text,
+        "label_language": request.label_language,
     }
     return enqueue(session, "export", project_id=request.project_id, user_id=user.id, params=params)
 
@@ -51,5 +52,6 @@ def request_of(job: BackgroundJob) -> tuple[ExportRequest, str]:
         respondent_types=tuple(params["respondent_types"]),
         school_codes_only=bool(params["school_codes_only"]),
         include_free_text=bool(params["include_free_text"]),
+        label_language=str(params.get("label_language", "nb")),
     )
     return request, str(params["format"])

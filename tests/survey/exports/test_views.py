@@ -142,3 +142,19 @@ def test_a_second_export_while_the_first_waits_gets_a_message(
     session.flush()
     again = post_form(_url(small_project), {"format": "csv", "respondent_types": "pupil"})
     assert again.status_code == 303, "a new export may start once the first is done"
+
+
+def test_english_labels_chosen_on_the_form_reach_the_file(
+    client, post_form, small_project, log_in
+) -> None:
+    log_in("evaluator", small_project)
+    files = {}
+    for choice in ({}, {"english_labels": "on"}):
+        fields = {"format": "csv", "respondent_types": "pupil", **choice}
+        reply = post_form(_url(small_project), fields)
+        status = client.get(reply.headers["Location"] + "/status").get_json()
+        download = client.get(status["download_url"])
+        files[bool(choice)] = download.data.decode()
+        download.close()
+    assert "elev" in files[False] and ",pupil," not in files[False]
+    assert ",pupil," in files[True]
