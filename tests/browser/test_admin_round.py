@@ -112,7 +112,7 @@ def import_classes(page: Page, codes: tuple[str, str]) -> None:
         {"name": "klasser.csv", "mimeType": "text/csv", "buffer": rows.encode("utf-8-sig")}
     )
     page.get_by_role("button", name="Importer").click()
-    expect(page.get_by_text("3 nye og 0 endrede klasser")).to_be_visible()
+    expect(page.get_by_text("3 nye klasser og 0 endrede klasser")).to_be_visible()
 
 
 def plan_and_open_round(page: Page) -> None:

@@ -18,15 +18,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from flask import Flask
 
+from analytics.design_check import DesignCheck
 from dashboards import tables
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
 from instruments.reading import ItemInfo
+from survey.exports.variables import DESIGN_LABELS
 from tests.privacy.outputs import Output
 from tests.privacy.world import CLASSES, PrivacyProject, SmallGroup
 
@@ -48,16 +50,29 @@ def column_layouts(app: Flask) -> dict[str, list[tuple[str, str]]]:
     """(key, title) of each chart table's columns, from the dashboards' own table builders."""
     with app.test_request_context():
         trend = TrendView("x", "pupil", arms=(INTERVENTION, COMPARISON))
+        # A trend whose DiD has a design-based check shows its p-values in two more columns
+        # (over every school's mean change: no cell of its own to hide).
+        check = DesignCheck("2", "1", 0.0, 0.1, 6, -0.2, 0.2, 1.0, 1.0, 0.03, 70, True, 4, 4)
         item = ItemInfo("x", {}, False, (), True)
         built = {
             "class": tables.class_table([]),
             "school": tables.school_table([]),
             "trend": tables.trend_table(trend, [], {}, {}),
+            "trend_checked": tables.trend_table(replace(trend, design={"2": check}), [], {}, {}),
             "item": tables.item_table(item, [], "nb"),
             "triangulation": tables.triangulation_table({}, []),
             "monitor": tables.monitor_table([]),
         }
     return {kind: [(c.key, c.title) for c in data.columns] for kind, data in built.items()}
+
+
+def _code(variable: str, label: str) -> str:
+    """The code behind a design variable's label in an export (Norwegian or English)."""
+    for words in DESIGN_LABELS.values():
+        for code, word in words[variable].items():
+            if word == label:
+                return code
+    return label
 
 
 def _number(text: str | None) -> float | None:
@@ -180,7 +195,8 @@ class Disclosures:
                 self._add(key, output.source, leaves, row["answered"], _number(row["answered"]))
 
     def _trend_rows(self, output: Output) -> None:
-        for row in self._rows(output, "trend"):
+        checked = "Minste mulige p" in output.text.splitlines()[0]
+        for row in self._rows(output, "trend_checked" if checked else "trend"):
             for arm in (INTERVENTION, COMPARISON):
                 self._hidden_keeps_no_n(output, row, f"mean_{arm}", f"n_{arm}")
 
@@ -192,9 +208,9 @@ class Disclosures:
                 self.problems.append(f"{output.source}: a hidden row shows figures: {row}")
             if hidden or not row["mean"].strip():
                 continue
-            kind = row["respondent_type"]
+            kind = _code("respondent_type", row["respondent_type"])
             if row["school"] == "(alle)":
-                leaves = self.leaves(kind, arm=row["arm"])
+                leaves = self.leaves(kind, arm=_code("arm", row["arm"]))
             else:
                 leaves = self.leaves(kind, self.code_by_name[row["school"]])
             key = (kind, row["construct"], row["round_label"])

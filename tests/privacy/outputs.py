@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from survey.exports.package import FORMATS
-from survey.models import ApiToken, Goal, LinkBatch
+from survey.models import ApiToken, Goal, LinkBatch, User
 from tests.privacy.world import CONSTRUCTS, PrivacyProject
 
 #: Endpoints that are not read, and why.
@@ -39,6 +39,7 @@ NOT_OUTPUTS = {
     r"^auth\.": "the log-in page",
     r"^(static|dashboards\.static|dashboards\.plotly_\w+)$": "static files",
     r"^exports\.job_(page|status|file)$": "read by `exports`: an export job, its requester's only",
+    r"^admin\.batches\.show$": "one batch's links (tokens and letters), made before any answer",
 }
 #: Writes that answer with a file. A write that looks like a download (by its name or its
 #: path) must be here, read as an export or declared free of answers.
@@ -50,7 +51,10 @@ DOWNLOADS = {
 }
 LOOKS_LIKE_A_DOWNLOAD = re.compile(r"download|export|csv|xlsx|zip|pdf", re.IGNORECASE)
 #: Replies that are not text, each declared free of answers.
-BINARY = {"admin.distribution.information_letter": "the information letter, before any answers"}
+BINARY = {
+    "admin.distribution.information_letter": "the information letter, before any answers",
+    "admin.distribution.class_code_sheet": "the class codes for teachers (PDF), no answers",
+}
 #: Files in the export package that hold one row per respondent: the evaluators' raw data,
 #: where small groups are present by design. Every other file must suppress.
 RESPONDENT_LEVEL = re.compile(
@@ -106,6 +110,7 @@ def _parameter_values(rule: Rule, world: PrivacyProject, session: Session) -> li
         "round_id": [round_.id for round_ in world.rounds],
         "goal_id": list(session.scalars(select(Goal.id).filter_by(project_id=world.project.id))),
         "token_id": list(session.scalars(select(ApiToken.id))),
+        "user_id": list(session.scalars(select(User.id))),
         "batch_id": list(
             session.scalars(
                 select(LinkBatch.id).where(LinkBatch.round_id.in_([r.id for r in world.rounds]))

@@ -36,6 +36,9 @@ REFUSED_UNFILLED = {"admin.schools.import_file", "auth.submit_login"}
 ACTIONS = {
     "admin.batches.void",
     "admin.goals.delete",
+    # Its form is only on a panel project's class page, and the walk's project is not a panel
+    # (tests/survey/panel covers it).
+    "admin.panel.card_sheet",
     "admin.rounds.close_now",
     "admin.rounds.open_now",
     "admin.rounds.reopen",  # its form is on a closed round's page; the walk's round is open
