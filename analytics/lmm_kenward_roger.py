@@ -25,8 +25,10 @@ Every piece is a sum over schools of cell-level products. With C mapping respons
 (counts D), V^-1 C = C D^-1 Vc^-1 where Vc = sigma^2 D^-1 + sum_t sigma_t^2 Z_t Z_t' is the
 covariance of the cell means; so at cell level the residual's V_i is D^-1, the random terms'
 are Z_t Z_t', and the within-cell deviations add only (N - cells) / sigma^4 to the residual's
-tr(P V P V). A school's Vc has one row per cell of that school (classes x rounds, or pupils x
-rounds in panel mode), never one per response.
+tr(P V P V). Nothing is formed per response, nor even per cell: with Woodbury, each school
+contributes through Z'Vc^-1Z and Z'Vc^-1X, matrices over its random-effect levels built from
+the cell counts (Z'DZ, Z'DX), and the residual's pieces follow from the random terms' since
+sigma^2 D^-1 = Vc - sum_t sigma_t^2 Z_t Z_t'.
 
 When to prefer it: with few schools both Satterthwaite and KR are approximations. Johnson et
 al. (2015, Stat Med 34:3531) find KR adequate from about 14 clusters per arm; with fewer, the
@@ -39,9 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from analytics.lmm import CellDesign
+from analytics.lmm import CellDesign, CellEngine
 
 #: Eigenvalues of the information below this share of the largest count as zero (as in
 #: analytics.lmm_information: a variance at zero can leave a direction without information).
@@ -86,26 +87,10 @@ def kenward_roger(
 
 
 def adjust(design: CellDesign, variances: np.ndarray) -> KenwardRoger:
-    """Phi, Phi_A, W and P_i at the given variances."""
-    p = design.p
-    m = len(variances)
+    """Phi, Phi_A, W and P_i at the given variances (random terms, then the residual)."""
     sigma2 = float(variances[-1])
-    xtvx = np.zeros((p, p))
-    first = np.zeros((m, p, p))  # P_i
-    second = np.zeros((m, m, p, p))  # Q_ij
-    traces = np.zeros((m, m))  # tr(Vc^-1 V_i Vc^-1 V_j)
-    for x, parts in _school_batches(design):
-        covariance = np.einsum("i,ibcd->bcd", variances, parts)
-        inverse = np.linalg.inv(covariance)
-        inverse = 0.5 * (inverse + np.swapaxes(inverse, 1, 2))
-        ax = inverse @ x  # Vc^-1 X, (schools, c, p)
-        xtvx += np.einsum("bci,bcj->ij", x, ax)
-        vax = parts @ ax[None]  # V_i Vc^-1 X, (m, schools, c, p)
-        first += np.einsum("bci,mbcj->mij", ax, vax)
-        ivax = inverse[None] @ vax  # Vc^-1 V_i Vc^-1 X
-        second += np.einsum("mbci,nbcj->mnij", vax, ivax)
-        product = inverse[None] @ parts  # Vc^-1 V_i
-        traces += np.einsum("mbcd,nbdc->mn", product, product)
+    first, second, traces, xtvx = _random_pieces(design, variances)
+    first, second, traces = _with_residual(design, variances, first, second, traces, xtvx)
     phi = np.linalg.inv(xtvx)
     phi = 0.5 * (phi + phi.T)
     phi_p = phi[None] @ first  # Phi P_i
@@ -121,20 +106,65 @@ def adjust(design: CellDesign, variances: np.ndarray) -> KenwardRoger:
     return KenwardRoger(phi, phi_adjusted, weights, first)
 
 
-def _school_batches(design: CellDesign):  # type: ignore[no-untyped-def]
-    """Per group of schools with the same number of cells: their X (schools, c, p) and each
-    variance's V_i at cell level (variances, schools, c, c): Z_t Z_t' per term, then D^-1."""
-    order = np.argsort(design.block, kind="stable")
-    block = design.block[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(block) != 0])
-    sizes = np.diff(np.r_[starts, len(block)])
-    levels = [pd.factorize(codes)[0] for codes in design.term_levels]
-    for size in np.unique(sizes):
-        chosen = starts[sizes == size]
-        cells = order[chosen[:, None] + np.arange(size)[None, :]]  # (schools, c)
-        parts = [
-            (codes[cells][:, :, None] == codes[cells][:, None, :]).astype(float) for codes in levels
-        ]
-        eye = np.eye(size)
-        parts.append(eye[None] / design.count[cells][:, :, None])
-        yield design.x[cells], np.stack(parts)
+def _random_pieces(
+    design: CellDesign, variances: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """P_t, Q_tu and tr(Vc^-1 V_t Vc^-1 V_u) over the random terms t, u, and X'Vc^-1X.
+
+    Per school, by Woodbury with A = Z'DZ, B = Z'DX, T = diag(sqrt(variance / sigma^2)) and
+    S = I + T A T: K = Z'Vc^-1Z = (A - A M A) / sigma^2 and H = Z'Vc^-1X = (B - A M B) /
+    sigma^2, M = T S^-1 T. Then P_t = H_t'H_t, Q_tu = H_t'K_tu H_u and the trace is
+    |K_tu|^2, summed over schools: the cost grows with the levels per school, not the cells.
+    """
+    p = design.p
+    k = len(variances) - 1
+    sigma2 = float(variances[-1])
+    engine = CellEngine(design, eliminate=False)  # padded positions have zero counts
+    a = engine.zdz
+    b = engine.zdxy[:, :, :p]
+    scale = np.sqrt(np.maximum(variances[:-1], 0.0) / sigma2)[engine.term_of_position]
+    s_matrix = engine.eye + scale[:, None] * a * scale[None, :]
+    middle = scale[:, None] * np.linalg.inv(s_matrix) * scale[None, :]
+    am = a @ middle
+    zvz = (a - am @ a) / sigma2
+    zvx = (b - am @ b) / sigma2
+    xtvx = (engine.xy_dxy[:p, :p] - np.einsum("bqi,bqr,brj->ij", b, middle, b)) / sigma2
+    xtvx = 0.5 * (xtvx + xtvx.T)
+    first = np.zeros((k + 1, p, p))
+    second = np.zeros((k + 1, k + 1, p, p))
+    traces = np.zeros((k + 1, k + 1))
+    masks = [engine.term_of_position == t for t in range(k)]
+    for t, mine in enumerate(masks):
+        first[t] = np.einsum("bqi,bqj->ij", zvx[:, mine], zvx[:, mine])
+        for u, theirs in enumerate(masks):
+            block = zvz[:, mine][:, :, theirs]
+            second[t, u] = np.einsum("bqi,bqr,brj->ij", zvx[:, mine], block, zvx[:, theirs])
+            traces[t, u] = float((block**2).sum())
+        traces[t, k] = float(np.trace(zvz[:, mine][:, :, mine], axis1=1, axis2=2).sum())
+    return first, second, traces, xtvx
+
+
+def _with_residual(
+    design: CellDesign,
+    variances: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    traces: np.ndarray,
+    xtvx: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fill in the residual's P, Q and traces. At cell level its V is D^-1 = (Vc - sum_t
+    v_t V_t) / sigma^2, so Vc^-1 V_res = (I - sum_t v_t Vc^-1 V_t) / sigma^2 and every piece
+    of the residual follows from the random terms'. `traces[t, -1]` holds tr(Vc^-1 V_t)."""
+    k = len(variances) - 1
+    v = np.asarray(variances[:-1], dtype=float)
+    sigma2 = float(variances[-1])
+    alone = traces[:k, k].copy()  # tr(Vc^-1 V_t)
+    first[k] = (xtvx - np.einsum("t,tij->ij", v, first[:k])) / sigma2
+    for t in range(k):
+        second[t, k] = (first[t] - np.einsum("u,uij->ij", v, second[t, :k])) / sigma2
+        second[k, t] = second[t, k].T
+        traces[t, k] = traces[k, t] = (alone[t] - v @ traces[t, :k]) / sigma2
+    second[k, k] = (first[k] - np.einsum("u,uij->ij", v, second[:k, k])) / sigma2
+    residual_alone = (len(design.count) - v @ alone) / sigma2  # tr(Vc^-1 D^-1)
+    traces[k, k] = (residual_alone - v @ traces[:k, k]) / sigma2
+    return first, second, traces
