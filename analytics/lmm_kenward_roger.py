@@ -128,20 +128,25 @@ def _random_pieces(
     am = a @ middle
     zvz = (a - am @ a) / sigma2
     zvx = (b - am @ b) / sigma2
-    xtvx = (engine.xy_dxy[:p, :p] - np.einsum("bqi,bqr,brj->ij", b, middle, b)) / sigma2
+    xtvx = (engine.xy_dxy[:p, :p] - (_t(b) @ (middle @ b)).sum(axis=0)) / sigma2
     xtvx = 0.5 * (xtvx + xtvx.T)
     first = np.zeros((k + 1, p, p))
     second = np.zeros((k + 1, k + 1, p, p))
     traces = np.zeros((k + 1, k + 1))
     masks = [engine.term_of_position == t for t in range(k)]
     for t, mine in enumerate(masks):
-        first[t] = np.einsum("bqi,bqj->ij", zvx[:, mine], zvx[:, mine])
+        first[t] = (_t(zvx[:, mine]) @ zvx[:, mine]).sum(axis=0)
         for u, theirs in enumerate(masks):
             block = zvz[:, mine][:, :, theirs]
-            second[t, u] = np.einsum("bqi,bqr,brj->ij", zvx[:, mine], block, zvx[:, theirs])
+            second[t, u] = (_t(zvx[:, mine]) @ (block @ zvx[:, theirs])).sum(axis=0)
             traces[t, u] = float((block**2).sum())
         traces[t, k] = float(np.trace(zvz[:, mine][:, :, mine], axis1=1, axis2=2).sum())
     return first, second, traces, xtvx
+
+
+def _t(stack: np.ndarray) -> np.ndarray:
+    """Each matrix of a stack transposed."""
+    return np.swapaxes(stack, 1, 2)
 
 
 def _with_residual(
