@@ -47,6 +47,8 @@ from analytics.lmm import CellDesign, CellEngine
 #: Eigenvalues of the information below this share of the largest count as zero (as in
 #: analytics.lmm_information: a variance at zero can leave a direction without information).
 RCOND = 1e-8
+#: Work on about this many matrix entries (schools x levels^2) at a time, to bound memory.
+CHUNK_ENTRIES = 2_000_000
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays: compare fields
@@ -120,28 +122,32 @@ def _random_pieces(
     k = len(variances) - 1
     sigma2 = float(variances[-1])
     engine = CellEngine(design, eliminate=False)  # padded positions have zero counts
-    a = engine.zdz
-    b = engine.zdxy[:, :, :p]
     scale = np.sqrt(np.maximum(variances[:-1], 0.0) / sigma2)[engine.term_of_position]
-    s_matrix = engine.eye + scale[:, None] * a * scale[None, :]
-    middle = scale[:, None] * np.linalg.inv(s_matrix) * scale[None, :]
-    am = a @ middle
-    zvz = (a - am @ a) / sigma2
-    zvx = (b - am @ b) / sigma2
-    xtvx = (engine.xy_dxy[:p, :p] - (_t(b) @ (middle @ b)).sum(axis=0)) / sigma2
-    xtvx = 0.5 * (xtvx + xtvx.T)
+    masks = [engine.term_of_position == t for t in range(k)]
     first = np.zeros((k + 1, p, p))
     second = np.zeros((k + 1, k + 1, p, p))
     traces = np.zeros((k + 1, k + 1))
-    masks = [engine.term_of_position == t for t in range(k)]
-    for t, mine in enumerate(masks):
-        first[t] = (_t(zvx[:, mine]) @ zvx[:, mine]).sum(axis=0)
-        for u, theirs in enumerate(masks):
-            block = zvz[:, mine][:, :, theirs]
-            second[t, u] = (_t(zvx[:, mine]) @ (block @ zvx[:, theirs])).sum(axis=0)
-            traces[t, u] = float((block**2).sum())
-        traces[t, k] = float(np.trace(zvz[:, mine][:, :, mine], axis1=1, axis2=2).sum())
-    return first, second, traces, xtvx
+    xtvx = engine.xy_dxy[:p, :p].copy()
+    q = len(engine.term_of_position)
+    chunk = max(1, CHUNK_ENTRIES // max(1, q * q))
+    for start in range(0, engine.zdz.shape[0], chunk):
+        a = engine.zdz[start : start + chunk]
+        b = engine.zdxy[start : start + chunk, :, :p]
+        s_matrix = engine.eye + scale[:, None] * a * scale[None, :]
+        middle = scale[:, None] * np.linalg.inv(s_matrix) * scale[None, :]
+        am = a @ middle
+        zvz = (a - am @ a) / sigma2
+        zvx = (b - am @ b) / sigma2
+        xtvx -= (_t(b) @ (middle @ b)).sum(axis=0)
+        for t, mine in enumerate(masks):
+            first[t] += (_t(zvx[:, mine]) @ zvx[:, mine]).sum(axis=0)
+            for u, theirs in enumerate(masks):
+                block = zvz[:, mine][:, :, theirs]
+                second[t, u] += (_t(zvx[:, mine]) @ (block @ zvx[:, theirs])).sum(axis=0)
+                traces[t, u] += float((block**2).sum())
+            traces[t, k] += float(np.trace(zvz[:, mine][:, :, mine], axis1=1, axis2=2).sum())
+    xtvx /= sigma2
+    return first, second, traces, 0.5 * (xtvx + xtvx.T)
 
 
 def _t(stack: np.ndarray) -> np.ndarray:

@@ -129,7 +129,9 @@ def dense_kenward_roger(frame, variances, row):
     return phi_a, 2 * (row @ phi @ row) ** 2 / (g @ w @ g)
 
 
-def test_cell_level_pieces_equal_the_dense_algebra() -> None:
+@pytest.mark.parametrize("chunk", [2_000_000, 1], ids=["all schools at once", "one by one"])
+def test_cell_level_pieces_equal_the_dense_algebra(chunk, monkeypatch) -> None:
+    monkeypatch.setattr("analytics.lmm_kenward_roger.CHUNK_ENTRIES", chunk)
     frame = normal_design(seed=3, schools=4, rounds=2)
     frame = frame.sample(frac=0.7, random_state=1)  # unequal cells
     design = prepare_trend(frame, "score", "round", "school", "group", "treated").design
