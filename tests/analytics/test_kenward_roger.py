@@ -1,7 +1,8 @@
 """Kenward-Roger: the cell-level pieces equal the textbook N x N algebra, and the adjusted SE
-and df of the last round's DiD agree with R's pbkrtest and lmerTest.
+and df of the last round's DiD agree with R's pbkrtest and lmerTest (balanced, unbalanced and
+boundary fits).
 
-R runs once for both designs (loading lmerTest costs seconds); it skips without R unless
+R runs once for all designs (loading lmerTest costs seconds); it skips without R unless
 TRIVSEL_TEST_REQUIRE_R is set (CI), in which case it fails.
 """
 
@@ -48,6 +49,10 @@ DESIGNS = {
     "4 + 4 schools with classes": lambda: simulate_demo({"pupil": [KONFLIKT]}, seed=2000),
     "unbalanced classes": lambda: unbalanced(
         simulate_demo({"pupil": [KONFLIKT]}, DemoDesign(classes_per_grade=3), seed=5)
+    ),
+    # a boundary fit: the information is singular, pbkrtest takes a generalised inverse
+    "school x round variance at zero": lambda: simulate_demo(
+        {"pupil": [KONFLIKT]}, DemoDesign(school_round_sd=0.0), seed=7
     ),
 }
 #: Relative agreement with R: the brief's 1e-3; the variances themselves agree to ~1e-6.
