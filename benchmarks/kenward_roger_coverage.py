@@ -8,6 +8,11 @@ table shows how much that buys with 4 + 4 and 10 + 10 schools; Johnson et al. (2
 KR adequate from about 14 clusters per arm. Too slow for the suite (two fits per project):
 
     .venv/bin/python benchmarks/kenward_roger_coverage.py --sims 200
+
+Measured 2026-12-03 (--sims 200, seed 2024, scenarios holds boundary unequal attrition): the
+two columns were equal in every row (4 + 4: 94.0, 98.0, 96.5, 96.5 %; 10 + 10: 94.5, 95.0,
+97.0, 95.5 %), with a median KR/Satterthwaite width ratio of 1.0000-1.0005. In these nearly
+balanced designs KR's adjustment is negligible for the DiD.
 """
 
 from __future__ import annotations
