@@ -7,6 +7,9 @@ by REML; for parents and staff (no group) the class term is left out. In panel m
 (`pupil="card"`, a column of panel ids) the model adds `(1 | pupil)`, nested in the school.
 Confidence intervals use a t reference with Satterthwaite degrees of freedom: with few
 schools the normal approximation is too narrow (the coverage test in tests/analytics shows it).
+`df_method="kenward_roger"` uses Kenward-Roger's adjusted standard errors and degrees of
+freedom instead (analytics.lmm_kenward_roger, which says when to prefer it); the result's
+`df_method` says which was used.
 
     result = fit_trend(scores, outcome="score", round="round", school="school",
                        group="group", arm="arm")
@@ -22,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from analytics.lmm_fit import MixedFit, fit_mixed
 from analytics.lmm_information import satterthwaite
+from analytics.lmm_kenward_roger import kenward_roger
 from analytics.lmm_ols import fit_ols
 from analytics.power import minimum_detectable_effect, planned_did_mde
 from analytics.suppression import check_min_group_size
@@ -38,6 +42,8 @@ from analytics.trend_suppression import hidden_cells, suppress_table
 __all__ = ["InsufficientDataError", "TrendResult", "fit_trend"]
 
 ENGINES = ("exact", "statsmodels")
+#: How the degrees of freedom (and, for Kenward-Roger, the standard errors) are found.
+DF_METHODS = ("satterthwaite", "kenward_roger")
 PLANNING_SCHOOLS_PER_ARM: tuple[int, ...] = (5, 10, 20, 40)
 
 
@@ -64,6 +70,7 @@ def fit_trend(
     model: str = "full",
     pupil: str | None = None,
     arm_within_school: bool = False,
+    df_method: str = "satterthwaite",
 ) -> TrendResult:
     """Fit the trend model to one row per response; say `group=None` for parents and staff,
     `arm=None` for a project without comparison schools.
@@ -72,10 +79,13 @@ def fit_trend(
     least squares when one school answered). `fit_with_fallback` chooses it for you.
     `pupil` names a panel id column (rows without an id are pupils of their own); the result's
     `panel_pupils` counts the pupils followed over two or more rounds.
+    `df_method` is "satterthwaite" or "kenward_roger" (adjusted standard errors too).
     """
     check_min_group_size(min_group_size)
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
+    if df_method not in DF_METHODS:
+        raise ValueError(f"df_method must be one of {DF_METHODS}")
     if pupil is not None and engine != "exact":
         raise ValueError("panel mode (pupil) needs the exact engine")
     columns = (data, outcome, round, school, group, arm, treated, model)
@@ -94,7 +104,10 @@ def fit_trend(
     else:
         fit, cell_engine = fit_mixed(prepared.design, second_opinion=pupil is None)
     rows, contrasts = _contrast_rows(prepared, fit)
-    se, df = satterthwaite(prepared.design, fit.variances, contrasts, cell_engine)
+    if df_method == "kenward_roger":
+        se, df = kenward_roger(prepared.design, fit.variances, contrasts)
+    else:
+        se, df = satterthwaite(prepared.design, fit.variances, contrasts, cell_engine)
     estimates = contrasts @ fit.beta
     table = _inference(rows, estimates, se, df, alpha)
     _check_uncertainty(table)
@@ -156,6 +169,7 @@ def fit_trend(
         panel_pupils=prepared.panel_pupils if "pupil" in fit.term_names else 0,
         panel_changes=changes_of_pupils,
         mde_cross_section=mde_cross_section,
+        df_method=df_method,
     )
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from analytics.descriptives import describe
 from analytics.design_check import with_design_checks
 from analytics.suppression import check_min_group_size
-from analytics.trend import fit_trend
+from analytics.trend import DF_METHODS, fit_trend
 from analytics.trend_design import NO_ARM, InsufficientDataError, round_order, treated_indicator
 from analytics.trend_result import MODELS, SUPPRESSED_WARNING, TrendResult
 
@@ -76,9 +76,13 @@ def fit_with_fallback(
     alpha: float = 0.05,
     pupil: str | None = None,
     arm_within_school: bool = False,
+    df_method: str = "satterthwaite",
 ) -> TrendResult:
-    """The highest rung of the chain that the data carry; never raises for lack of data."""
+    """The highest rung of the chain that the data carry; never raises for lack of data.
+    `df_method` goes to every fitted rung (analytics.trend.fit_trend)."""
     check_min_group_size(min_group_size)
+    if df_method not in DF_METHODS:
+        raise ValueError(f"df_method must be one of {DF_METHODS}")
     columns = (outcome, round, school, group, arm)
     missing = [c for c in (*columns, pupil) if c and c not in data.columns]
     if missing:
@@ -125,7 +129,7 @@ def fit_with_fallback(
             result = fit_trend(
                 data, *columns, treated=treated, min_group_size=min_group_size,
                 min_schools_per_arm=min_schools_per_arm, alpha=alpha, model=model, **labels,
-                pupil=panel, arm_within_school=arm_within_school,
+                pupil=panel, arm_within_school=arm_within_school, df_method=df_method,
             )  # fmt: skip
         except Exception as error:  # any failure falls to the next rung, and says why
             log.info("trend %s of %s/%s failed: %r", model, respondent_type, construct, error)

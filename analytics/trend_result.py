@@ -95,6 +95,9 @@ class TrendResult:
     )
     #: the MDE the same answers would give as unlinked cross-sections (panel fits only)
     mde_cross_section: float = math.nan
+    #: how the intervals' degrees of freedom were found (analytics.trend.DF_METHODS); results
+    #: stored before Kenward-Roger was offered used Satterthwaite
+    df_method: str = "satterthwaite"
 
     @property
     def is_panel(self) -> bool:
@@ -128,7 +131,7 @@ class TrendResult:
         if self.is_model:
             header += [
                 ("Modell", self.formula),
-                ("Metode", f"REML, {self.engine}; KI med t og Satterthwaite-df"),
+                ("Metode", f"REML, {self.engine}; KI med t og {self._df_label()}"),
             ]
         header += [
             ("Svar", str(self.n)),
@@ -196,6 +199,11 @@ class TrendResult:
         for note in self.notes:
             lines.append(f"Merk: {note}")
         return "\n".join(lines)
+
+    def _df_label(self) -> str:
+        if self.df_method == "kenward_roger":
+            return "Kenward-Roger-df og -standardfeil"
+        return "Satterthwaite-df"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (NaN as null), for the ModelResult cache and `--json`."""

@@ -10,6 +10,9 @@ import click
 
 from survey.db import get_database
 
+#: `--df` as a user types it, and the analytics name of the method.
+DF_METHODS = {"satterthwaite": "satterthwaite", "kenward-roger": "kenward_roger"}
+
 
 @click.command(help="Fit the trend models: of a project (stored), or of a tidy CSV file.")
 @click.option("--project", "project_id", type=int, help="Fit and store every model of a project.")
@@ -32,6 +35,14 @@ from survey.db import get_database
     help="CSV: the arm may vary inside a school (classes, not schools, were assigned).",
 )
 @click.option("--min-group-size", default=10, show_default=True, type=click.IntRange(min=5))
+@click.option(
+    "--df",
+    "df_method",
+    type=click.Choice(sorted(DF_METHODS)),
+    default="satterthwaite",
+    show_default=True,
+    help="CSV: degrees of freedom of the intervals; kenward-roger also adjusts the SEs.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def analyze(
     project_id: int | None,
@@ -47,6 +58,7 @@ def analyze(
     pupil: str | None,
     arm_within_school: bool,
     min_group_size: int,
+    df_method: str,
     as_json: bool,
 ) -> None:
     if (project_id is None) == (csv_path is None):
@@ -67,8 +79,11 @@ def analyze(
             as_json,
             pupil=pupil,
             arm_within_school=arm_within_school,
+            df_method=DF_METHODS[df_method],
         )
         return
+    if df_method != "satterthwaite":
+        raise click.UsageError("--df applies to --csv only; a project's models use its defaults.")
     assert project_id is not None
     _analyze_project(project_id, force, as_json)
 
@@ -85,6 +100,7 @@ def _analyze_csv(
     as_json: bool,
     pupil: str | None = None,
     arm_within_school: bool = False,
+    df_method: str = "satterthwaite",
 ) -> None:
     import pandas as pd
 
@@ -111,6 +127,7 @@ def _analyze_csv(
             min_group_size=min_group_size,
             pupil=pupil,
             arm_within_school=arm_within_school,
+            df_method=df_method,
         )
     except ValueError as error:
         raise click.ClickException(str(error)) from error

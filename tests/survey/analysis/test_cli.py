@@ -186,3 +186,32 @@ def test_analyze_csv_explains_a_missing_pupil_column(panel_csv) -> None:
     result = CliRunner().invoke(main, _panel_args(panel_csv, "kort"))
     assert result.exit_code != 0 and "missing columns" in result.output
     assert "Traceback" not in result.output
+
+
+def csv_args(path, *extra: str) -> list[str]:
+    return [
+        "analyze", "--csv", str(path), "--outcome", "konflikt", "--round", "maaling",
+        "--school", "school", "--group", "klasse", "--arm", "arm", *extra,
+    ]  # fmt: skip
+
+
+def test_analyze_csv_with_df_kenward_roger_gives_its_adjusted_intervals(tidy_csv) -> None:
+    path, data = tidy_csv
+    args = csv_args(path, "--df", "kenward-roger", "--json")
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    direct = fit_trend(data, df_method="kenward_roger").to_dict()
+    assert printed["df_method"] == "kenward_roger"
+    for ours, theirs in zip(printed["contrasts"], direct["contrasts"], strict=True):
+        assert ours["se"] == pytest.approx(theirs["se"], abs=1e-9)
+        assert ours["df"] == pytest.approx(theirs["df"], abs=1e-6)
+
+
+def test_analyze_refuses_an_unknown_df_method_in_one_line(tidy_csv) -> None:
+    path, _ = tidy_csv
+    result = CliRunner().invoke(main, csv_args(path, "--df", "kenward"))
+    assert result.exit_code == 2 and "kenward-roger" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["analyze", "--project", "1", "--df", "kenward-roger"])
+    assert result.exit_code == 2 and "--df applies to --csv only" in result.output
