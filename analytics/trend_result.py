@@ -95,6 +95,9 @@ class TrendResult:
     )
     #: the MDE the same answers would give as unlinked cross-sections (panel fits only)
     mde_cross_section: float = math.nan
+    #: the ordinal model's DiD beside this one, for single items and short scales
+    #: (analytics.ordinal_sensitivity.OrdinalSensitivity.to_dict); empty when not fitted
+    ordinal_sensitivity: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def is_panel(self) -> bool:
@@ -191,6 +194,12 @@ class TrendResult:
                     f"Minste påviselige effekt uten panel (samme svar som tverrsnitt): "
                     f"{self.mde_cross_section:.3f}"
                 )
+        if ordinal := self.ordinal_sensitivity:
+            lines.append(
+                f"Ordinal modell (følsomhet), runde {ordinal['round']}: forskjell i forskjeller "
+                f"{ordinal['estimate']:.3f} (log-odds), p = {ordinal['p_value']:.3f}; "
+                f"samsvar med den lineære modellen: {ordinal['agreement']}"
+            )
         for warning in self.warnings:
             lines.append(f"Advarsel: {warning}")
         for note in self.notes:
