@@ -79,6 +79,8 @@ def trend_chart(
     sentence = reading.trend_sentence(trend, construct, name, measured[-1])
     if design := reading.design_sentence(trend, measured[-1]):
         sentence = f"{sentence} {design}"
+    if ordinal := reading.ordinal_sentence(trend, measured[-1]):
+        sentence = f"{sentence} {ordinal}"
     if panel := reading.panel_sentence(trend, measured[-1]):
         sentence = f"{panel} {sentence}"
     return Chart(

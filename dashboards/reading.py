@@ -91,7 +91,8 @@ def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: 
             **numbers,
         )
     moved = _("mer oppover") if way == UP else _("mer nedover")
-    if did.excludes_zero and design_agreement(trend, last) in (None, "agree"):
+    ordinal_agrees = ordinal_sentence(trend, last) is None
+    if did.excludes_zero and design_agreement(trend, last) in (None, "agree") and ordinal_agrees:
         good = (way == UP) == construct.higher_is_better
         judged = _("i ønsket retning") if good else _("i motsatt retning av det ønskede")
         return _(
@@ -267,5 +268,35 @@ def design_sentence(trend: TrendView, last: str) -> str | None:
     return _(
         "Kontrollen på skolenivå, som bare bygger på hvilke skoler som fikk tiltaket, sier det "
         "samme som modellen (p = %(p)s; minste mulige p med disse skolene er %(p_min)s).",
+        **numbers,
+    )
+
+
+def ordinal_sentence(trend: TrendView, last: str) -> str | None:
+    """What the ordinal model says, only when it disagrees with the linear one at `last`."""
+    check = trend.ordinal
+    if check is None or check.round != last or not check.disagrees:
+        return None
+    numbers = {
+        "low": number(check.scale_low, 0),
+        "high": number(check.scale_high, 0),
+        "p": number(check.p_value, 3),
+    }
+    if check.agreement == "direction":
+        return _(
+            "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
+            "peker i motsatt retning (p = %(p)s). Les forskjellen som usikker.",
+            **numbers,
+        )
+    if check.linear_p < check.alpha:
+        return _(
+            "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
+            "finner ingen tydelig forskjell (p = %(p)s). Les forskjellen som usikker.",
+            **numbers,
+        )
+    return _(
+        "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
+        "finner en tydelig forskjell (p = %(p)s), men hovedmodellen gjør det ikke. Les "
+        "forskjellen som usikker.",
         **numbers,
     )

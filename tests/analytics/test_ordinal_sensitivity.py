@@ -91,3 +91,12 @@ def test_a_hidden_last_did_gets_no_ordinal_check_either(single_item):
 
     assert result.did("3")["suppressed"]
     assert result.ordinal_sensitivity == {}
+
+
+def test_the_dashboards_read_the_stored_check(fitted):
+    from dashboards.results import trend_view
+
+    view = trend_view(fitted.to_dict())
+
+    assert view.ordinal == OrdinalSensitivity.from_dict(fitted.ordinal_sensitivity)
+    assert trend_view({**fitted.to_dict(), "ordinal_sensitivity": {}}).ordinal is None
