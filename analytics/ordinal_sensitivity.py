@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.ordinal import NODES, fit_ordinal, ordinal_outcome
+from analytics.ordinal import NODES, fit_ordinal
+from analytics.ordinal_design import ordinal_outcome
 from analytics.reporting import json_number
 from analytics.trend_result import TrendResult
 

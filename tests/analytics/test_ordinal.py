@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analytics.ordinal import NODES, fit_ordinal, ordinal_outcome, prepare_ordinal
+from analytics.ordinal import NODES, fit_ordinal
+from analytics.ordinal_design import ordinal_outcome, prepare_ordinal
 from analytics.ordinal_likelihood import Quadrature, negative_loglik
 from tests.analytics.ordinal_data import THRESHOLDS, simulate_answers
 
