@@ -33,6 +33,12 @@ MODEL_LABELS = {
     "descriptives": "bare beskrivende tall",
 }
 _ESTIMATES = ["estimate", "se", "df", "ci_low", "ci_high", "p_value", "suppressed"]
+#: How the ordinal sensitivity model relates to this one (OrdinalSensitivity.agreement).
+_ORDINAL_AGREEMENT = {
+    "agree": "samme konklusjon",
+    "direction": "motsatt retning",
+    "significance": "ulik konklusjon om en tydelig forskjell",
+}
 #: Each table's columns, so that an empty one (one round: no changes) reads back with them.
 _FRAMES = {
     "marginal_means": ["round", "arm", *_ESTIMATES],
@@ -198,7 +204,7 @@ class TrendResult:
             lines.append(
                 f"Ordinal modell (følsomhet), runde {ordinal['round']}: forskjell i forskjeller "
                 f"{ordinal['estimate']:.3f} (log-odds), p = {ordinal['p_value']:.3f}; "
-                f"samsvar med den lineære modellen: {ordinal['agreement']}"
+                f"mot den lineære modellen: {_ORDINAL_AGREEMENT.get(ordinal['agreement'], '')}"
             )
         for warning in self.warnings:
             lines.append(f"Advarsel: {warning}")
