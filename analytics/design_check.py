@@ -246,7 +246,59 @@ def with_design_checks(
         data, outcome, round, school, arm, treated=treated, rounds=result.rounds, alpha=result.alpha
     )
     kept = tuple(check.to_dict() for check in checks if check.round in shown)
-    return replace(result, design_checks=kept)
+    warnings = result.warnings + tuple(attrition_warnings(result))
+    return replace(result, design_checks=kept, warnings=warnings)
+
+
+#: Responses kept since the first round, in one arm against the other, that no check repairs.
+ATTRITION_GAP = 0.20
+
+
+def attrition_warnings(result: TrendResult, gap: float = ATTRITION_GAP) -> list[str]:
+    """A warning when one arm kept clearly fewer of its first round's responses than the other.
+
+    When the pupils who stop answering differ from those who stay, and more stop in one arm,
+    the difference in change can come from who answered. Neither the model nor the
+    design-based check can repair that (the coverage benchmark's "selective" scenario), so the
+    reading must say so.
+    """
+    counts = result.counts
+    if counts.empty or len(result.arms) < 2 or len(result.rounds) < 2:
+        return []
+    table = counts.pivot_table(index="round", columns="arm", values="responses", aggfunc="sum")
+    first = result.rounds[0]
+    if first not in table.index:
+        return []
+    warned = []
+    for label in result.rounds[1:]:
+        if label not in table.index:
+            continue
+        kept = table.loc[label] / table.loc[first]
+        if kept.isna().any() or len(kept) < 2:
+            continue
+        if abs(float(kept.iloc[0]) - float(kept.iloc[1])) >= gap:
+            fewer, more = (
+                (kept.index[0], kept.index[1])
+                if kept.iloc[0] < kept.iloc[1]
+                else (kept.index[1], kept.index[0])
+            )
+            warned.append(
+                f"I {label} svarte {_percent(kept[fewer])} så mange som i {first} på "
+                f"{_arm_nb(fewer)}, mot {_percent(kept[more])} på {_arm_nb(more)}. Når flere "
+                "faller fra i den ene gruppen, kan forskjellen i endring komme av hvem som "
+                "svarte. Verken modellen eller kontrollen på skolenivå retter for det."
+            )
+    return warned
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)} %"
+
+
+def _arm_nb(arm: str) -> str:
+    return {"intervention": "tiltaksskolene", "comparison": "sammenligningsskolene"}.get(
+        arm, str(arm)
+    )
 
 
 def agreement(

@@ -91,6 +91,9 @@ def track_goal(
     measured = {str(r): row for r, row in zip(rows["round"], rows.itertuples(), strict=True)}
     due = str(goal.due_round) if goal.due_round is not None else None
     what = "nivået" if goal.target_kind == "level" else "endringen fra første runde"
+    if arm == "intervention":
+        # Named, so it is not read as the difference in change against the comparison schools.
+        what += " på tiltaksskolene"
     target = _number(goal.target_value)
     side = "minst" if goal.higher_is_better else "høyst"
 
@@ -172,3 +175,128 @@ def _number(value: float) -> str:
 
 def _estimate(row: Any) -> str:
     return f"{_number(row.estimate)} (95 % KI {_number(row.ci_low)} til {_number(row.ci_high)})"
+
+
+# What would settle an undecided goal.
+#
+# What would settle an undecided goal: more schools, or more rounds at the current trend.
+#
+# A goal "cannot tell yet" when the 95 % CI of its estimate straddles the target. Two things
+# can settle it, and both are computed from the fitted model's own standard error (the CI):
+#
+# - **More schools.** In the trend model the standard error of a round's level or change is
+#   dominated by the school-level variances, Var = c / schools (see `analytics.power`), so with
+#   the same respondents per school the CI's half-width h shrinks with 1/sqrt(schools). If the
+#   estimate stays at its distance d from the target, the CI excludes the target once
+#   schools >= schools_now x (h / d)^2 (per arm, with a normal quantile: a slight underestimate
+#   for very few schools, which the sentence says with "omtrent").
+# - **More rounds.** When the due round lies ahead and the change so far points the good way,
+#   the change per round continued in a straight line crosses target +- h (the CI half-width
+#   kept as it is) in a round that can be named.
+#
+# Pure: it takes the `GoalStatus` and `TrendResult` the analysis stored, and returns a small
+# frozen dataclass with one Norwegian sentence.
+
+#: Beyond this many schools per arm the answer is "no realistic number settles it".
+MAX_SCHOOLS = 500
+
+
+@dataclass(frozen=True)
+class GoalOutlook:
+    schools_now: int | None  #: schools in the goal's arm now
+    schools_needed: int | None  #: per arm, for the CI to settle the goal at this estimate
+    decided_at_round: int | None  #: 1-based number of the round (first round = 1)
+    decided_round_label: str | None  #: that round's label, when it is planned
+    sentence: str  #: what would settle it, in one Norwegian sentence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: json_number(value) for key, value in asdict(self).items()}
+
+    def summary(self) -> str:
+        return self.sentence
+
+
+def schools_needed(half_width: float, distance: float, schools_now: int) -> int | None:
+    """Schools per arm for a CI of this half-width to exclude a target `distance` away."""
+    if schools_now < 1 or not math.isfinite(half_width) or half_width <= 0:
+        return None
+    if not math.isfinite(distance) or distance <= 0:
+        return None
+    needed = math.ceil(schools_now * (half_width / distance) ** 2 - 1e-9)
+    return max(needed, schools_now) if needed <= MAX_SCHOOLS else None
+
+
+def rounds_to_decide(
+    start: float, per_round: float, half_width: float, target: float, higher_is_better: bool
+) -> int | None:
+    """Rounds after the first at which start + per_round x k, +- half_width, meets the target.
+
+    None when the trend does not point towards the target.
+    """
+    good = per_round > 0 if higher_is_better else per_round < 0
+    if not good or not math.isfinite(per_round) or not math.isfinite(half_width):
+        return None
+    edge = target + half_width if higher_is_better else target - half_width
+    steps = (edge - start) / per_round
+    return max(math.ceil(steps - 1e-9), 1)
+
+
+def goal_outlook(
+    status: GoalStatus, trend: TrendResult, planned_rounds: Sequence[str] | None = None
+) -> GoalOutlook | None:
+    """What would settle a goal the analysis could not decide; None for a decided goal or one
+    without an estimate."""
+    if status.status != "cannot_tell" or status.estimate is None:
+        return None
+    if status.ci_low is None or status.ci_high is None:
+        return None
+    goal = status.goal
+    arm = trend.arms[-1]
+    schools_now = int(trend.schools_per_arm.get(arm, 0)) or None
+    half_width = (status.ci_high - status.ci_low) / 2
+    distance = abs(status.estimate - goal.target_value)
+    needed = schools_needed(half_width, distance, schools_now or 0)
+    planned = [str(r) for r in (planned_rounds or trend.rounds)]
+    at_round, label = _round_at_trend(status, trend, planned, half_width)
+    parts = []
+    if needed is not None and needed > (schools_now or 0):
+        parts.append(
+            f"med omtrent {needed} skoler i armen i stedet for {schools_now}, hvis estimatet "
+            f"holder seg på {_number(status.estimate)}"
+        )
+    if at_round is not None:
+        when = f"i {label}" if label else f"i runde nummer {at_round}"
+        parts.append(f"{when} hvis utviklingen fortsetter i samme takt")
+    if not parts:
+        sentence = (
+            "Estimatet ligger så nær målet at verken flere skoler eller flere runder i samme "
+            "takt kan avgjøre det."
+        )
+    else:
+        sentence = "Målet kan avgjøres " + " – eller ".join(parts) + "."
+    return GoalOutlook(schools_now, needed, at_round, label, sentence)
+
+
+def _round_at_trend(
+    status: GoalStatus, trend: TrendResult, planned: list[str], half_width: float
+) -> tuple[int | None, str | None]:
+    goal = status.goal
+    arm = trend.arms[-1]
+    changes = trend.changes[(trend.changes["arm"] == arm) & trend.changes["estimate"].notna()]
+    changes = changes[changes["round"].astype(str) != str(trend.rounds[0])]
+    if changes.empty or trend.rounds[0] not in planned:
+        return None, None
+    latest = changes.iloc[-1]
+    base = planned.index(str(trend.rounds[0]))
+    if str(latest["round"]) not in planned:
+        return None, None
+    steps_so_far = planned.index(str(latest["round"])) - base
+    if steps_so_far <= 0:
+        return None, None
+    per_round = float(latest["estimate"]) / steps_so_far
+    start = 0.0 if goal.target_kind == "change" else _baseline(trend, arm)
+    steps = rounds_to_decide(start, per_round, half_width, goal.target_value, goal.higher_is_better)
+    if steps is None or steps <= steps_so_far:
+        return None, None
+    index = base + steps
+    return steps + 1, planned[index] if index < len(planned) else None

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from analytics.lmm import CellDesign, CellEngine
 from analytics.lmm_newton import gradient_jacobian, projected_newton
@@ -125,6 +124,12 @@ def fit_mixed(
 
     attempts: list[Attempt] = []
     points: list[np.ndarray] = []
+
+    def minimize(*args: object, **kwargs: object) -> object:
+        """scipy's optimisers, imported when first needed: a verified Newton fit never is."""
+        from scipy.optimize import minimize as scipy_minimize
+
+        return scipy_minimize(*args, **kwargs)  # type: ignore[arg-type]
 
     def run(name: str, start: float, call: Callable[[], object]) -> None:
         with warnings.catch_warnings():

@@ -5,8 +5,16 @@ instrument's first 40 items, 2% declined), first 100,000 responses and then up t
 Each export runs in a fresh process, which reports its own wall time and peak resident memory
 (VmHWM), so the figures show whether memory grows with the data. Nothing is asserted.
 
+Two references run in the same run, on the same machine: `read` is the export's database read
+alone (the floor of any export), and `pyreadstat` writes the same number of cases and variables
+from memory. The databases are kept in a cache folder (~/.cache/trivsel-bench), since building
+450,000 responses takes minutes.
+
+Targets (issue 16), 450,000 responses: zip with every format <= 60 s (1,054 s before the work),
+sav <= 20 s (196 s before), peak memory <= 400 MB.
+
     .venv/bin/python benchmarks/bench_export.py                      # zip and sav, 100k and 450k
-    .venv/bin/python benchmarks/bench_export.py --sizes 20000 --formats csv,xlsx
+    .venv/bin/python benchmarks/bench_export.py --sizes 4000 --formats zip,csv,xlsx,sav,dta
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,15 +149,33 @@ def add_responses(url: str, ids: dict, start: int, stop: int, seed: int) -> None
 
 
 def export_once(url: str, project_id: int, fmt: str, out: str) -> None:
-    """In a fresh process: export, then print seconds and peak memory as JSON."""
+    """In a fresh process: export (or a reference task), then print seconds and peak memory."""
     from survey.db import get_database
+    from survey.exports import queries
+    from survey.exports.frames import ChunkShaper
     from survey.exports.package import run_export
-    from survey.exports.plan import ExportRequest
+    from survey.exports.plan import ExportRequest, build_plan
 
     app = _app(url)
     started = time.perf_counter()
     with app.app_context(), get_database(app).session_scope() as session:
-        result = run_export(session, ExportRequest(project_id), fmt, Path(out))
+        request = ExportRequest(project_id)
+        if fmt == "read":
+            # Reference: only the database read every export makes, chunk by chunk.
+            columns = ChunkShaper(build_plan(session, request)).item_columns
+            chunks = queries.stream_chunks(session, request, columns)
+            responses = sum(len(c.responses) for c in chunks)
+        elif fmt == "pyreadstat":
+            # Reference: pyreadstat writing the same number of cases and variables, all in
+            # memory at once, with no database and no labels.
+            plan = build_plan(session, request)
+            responses = sum(
+                1 for _ in session.connection().exec_driver_sql("SELECT id FROM response")
+            )
+            started = time.perf_counter()
+            _write_plain_sav(responses, len(plan.variables), Path(out))
+        else:
+            responses = run_export(session, request, fmt, Path(out)).responses
     seconds = time.perf_counter() - started
     peak_kib = next(
         int(line.split()[1])
@@ -159,11 +187,23 @@ def export_once(url: str, project_id: int, fmt: str, out: str) -> None:
             {
                 "seconds": seconds,
                 "peak_mib": peak_kib / 1024,
-                "responses": result.responses,
-                "bytes": Path(out).stat().st_size,
+                "responses": responses,
+                "bytes": Path(out).stat().st_size if Path(out).exists() else 0,
             }
         )
     )
+
+
+def _write_plain_sav(rows: int, columns: int, out: Path) -> None:
+    import pandas as pd
+    import pyreadstat
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        rng.integers(1, 6, (rows, columns)).astype(float),
+        columns=[f"v{i}" for i in range(columns)],
+    )
+    pyreadstat.write_sav(frame, out)
 
 
 def measure(url: str, project_id: int, fmt: str, folder: Path) -> dict:
@@ -174,8 +214,48 @@ def measure(url: str, project_id: int, fmt: str, folder: Path) -> dict:
         text=True,
         check=True,
     )
-    out.unlink()
+    out.unlink(missing_ok=True)
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def cached_database(cache: Path, size: int) -> tuple[str, dict]:
+    """A database with `size` responses, built once and kept in `cache` between runs.
+
+    A bigger database starts as a copy of the biggest smaller one in the cache.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    shape = f"{ITEMS}x{SCHOOLS}x{GROUPS_PER_SCHOOL}x{ROUNDS}"
+    path = cache / f"export-{shape}-{size}.db"
+    ids_path = path.with_suffix(".json")
+    url = f"sqlite:///{path}"
+    if path.exists() and ids_path.exists():
+        from survey.migrate import upgrade
+
+        upgrade(url)  # the schema may have moved on since the file was built
+        return url, json.loads(ids_path.read_text())
+    smaller = sorted(
+        (int(p.stem.rsplit("-", 1)[1]), p)
+        for p in cache.glob(f"export-{shape}-*.db")
+        if p.with_suffix(".json").exists() and int(p.stem.rsplit("-", 1)[1]) < size
+    )
+    started = time.perf_counter()
+    partial = path.with_suffix(".partial")
+    if smaller:
+        done, source = smaller[-1]
+        shutil.copyfile(source, partial)
+        ids = json.loads(source.with_suffix(".json").read_text())
+        from survey.migrate import upgrade
+
+        upgrade(f"sqlite:///{partial}")
+    else:
+        done = 0
+        partial.unlink(missing_ok=True)
+        ids = set_up(f"sqlite:///{partial}")
+    add_responses(f"sqlite:///{partial}", ids, done, size, seed=size)
+    partial.rename(path)
+    ids_path.write_text(json.dumps(ids))
+    print(f"  (built {size:,} responses in {time.perf_counter() - started:.0f} s, kept in {path})")
+    return url, ids
 
 
 def main() -> None:
@@ -184,38 +264,49 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="100000,450000")
     parser.add_argument("--formats", default="sav,zip")
+    parser.add_argument(
+        "--references",
+        default="read,pyreadstat",
+        help="reference tasks measured in the same run (read, pyreadstat; empty for none)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "trivsel-bench",
+        help="folder that keeps the benchmark databases between runs",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         url, project_id, fmt, out = args.child
         export_once(url, int(project_id), fmt, out)
         return
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = sorted(int(s) for s in args.sizes.split(","))
     formats = args.formats.split(",")
+    references = [r for r in args.references.split(",") if r]
+    print(
+        f"export benchmark: {ITEMS} items per response, {SCHOOLS} schools, {ROUNDS} rounds, SQLite"
+    )
+    print("references: read = the export's database read alone; pyreadstat = pyreadstat writing")
+    print("the same cases x variables from memory. ratio = seconds / read seconds.")
+    print(
+        f"{'responses':>10} {'answers':>11} {'task':>10} {'seconds':>8} {'ratio':>6} "
+        f"{'peak MiB':>9} {'MB out':>8}"
+    )
     with tempfile.TemporaryDirectory(prefix="trivsel-bench-export-") as tmp:
         folder = Path(tmp)
-        url = f"sqlite:///{folder / 'bench.db'}"
-        ids = set_up(url)
-        print(
-            f"export benchmark: {ITEMS} items per response, {SCHOOLS} schools, "
-            f"{ROUNDS} rounds, SQLite"
-        )
-        print(
-            f"{'responses':>10} {'answers':>11} {'format':>6} {'seconds':>8} "
-            f"{'peak MiB':>9} {'MB out':>8}"
-        )
-        done = 0
         for size in sizes:
-            started = time.perf_counter()
-            add_responses(url, ids, done, size, seed=size)
-            done = size
-            print(f"  (inserted up to {size:,} responses in {time.perf_counter() - started:.0f} s)")
-            for fmt in formats:
-                figures = measure(url, ids["project"], fmt, folder)
+            url, ids = cached_database(args.cache, size)
+            read_seconds = None
+            for task in references + formats:
+                figures = measure(url, ids["project"], task, folder)
+                if task == "read":
+                    read_seconds = figures["seconds"]
+                ratio = figures["seconds"] / read_seconds if read_seconds else float("nan")
                 print(
-                    f"{figures['responses']:>10,} {figures['responses'] * ITEMS:>11,} {fmt:>6} "
-                    f"{figures['seconds']:>8.1f} {figures['peak_mib']:>9.0f} "
-                    f"{figures['bytes'] / 1e6:>8.0f}",
+                    f"{figures['responses']:>10,} {figures['responses'] * ITEMS:>11,} "
+                    f"{task:>10} {figures['seconds']:>8.1f} {ratio:>6.1f} "
+                    f"{figures['peak_mib']:>9.0f} {figures['bytes'] / 1e6:>8.0f}",
                     flush=True,
                 )
 

@@ -10,7 +10,8 @@ STAR from R's mlmRev (24,613 math scores of 11,598 pupils in 80 schools, grades 
 
 Cross-sections: `fit_trend` in a fresh Python process on the same CSV, median of three fits,
 for this tree and for the reference commit's `analytics/` (git archive into a temporary
-folder, default: the merge-base with main); lme4's time is `system.time(lmer(...))` in R.
+folder; default PREVIOUS_ENGINE, the engine before the Schur elimination); lme4's time is
+`system.time(lmer(...))` in R.
 Panel and STAR: whole processes, `trivsel analyze --csv ... --pupil` against `Rscript` with
 one default `lmer` fit (library loading and CSV reading included on both sides). Each time
 is wall-clock and CPU (user + system of the child), since the machine may be shared: the
@@ -44,6 +45,8 @@ from analytics.simulation_design import DemoDesign, school_year_rounds
 from analytics.simulation_panel import simulate_panel
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The last commit with the padded per-school engine (before the Schur elimination).
+PREVIOUS_ENGINE = "adeeb6edb491eedba24ad07d309be522ac7f17d0"
 SPEC = ConstructSpec("konflikt", tuple((f"konflikt_{i}", i == 3) for i in range(4)))
 #: rows: (schools per arm, grades, classes per grade, rounds); 25 pupils a class, all answer.
 DESIGNS = {
@@ -55,12 +58,13 @@ import sys, time
 import numpy as np, pandas as pd
 from analytics.trend import fit_trend
 d = pd.read_csv(sys.argv[1])
-times = []
+times, cpu = [], []
 for _ in range(3):
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     r = fit_trend(d)
     times.append(time.perf_counter() - start)
-print(np.median(times), r.loglik)
+    cpu.append(time.process_time() - start_cpu)
+print(np.median(times), r.loglik, np.median(cpu))
 """
 LME4_CROSS = r"""
 suppressMessages(library(lme4))
@@ -132,10 +136,7 @@ def python_with(path: Path) -> dict[str, str]:
 
 def reference_tree(folder: Path) -> Path:
     """The reference commit's analytics package, unpacked for a subprocess to import."""
-    commit = os.environ.get("TRIVSEL_BENCH_REFERENCE") or subprocess.run(
-        ["git", "merge-base", "main", "HEAD"],  # noqa: S607 - git from PATH
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    ).stdout.strip()  # fmt: skip
+    commit = os.environ.get("TRIVSEL_BENCH_REFERENCE", PREVIOUS_ENGINE)
     target = folder / "reference"
     target.mkdir()
     archive = subprocess.run(  # noqa: S603 - a commit id from git or the operator
@@ -190,10 +191,12 @@ def main() -> None:
                 ours_fit, before_fit = float(ours[2].split()[0]), float(before[2].split()[0])
                 lme4_fit = float(r[2].split()[0])
                 gap = abs(float(ours[2].split()[1]) - float(r[2].split()[1]))
+                ours_cpu, before_cpu = float(ours[2].split()[2]), float(before[2].split()[2])
                 print(
-                    f"{case + ' cross-section (fit only)':<34} {ours_fit:>8.2f} {'':>8} "
+                    f"{case + ' cross-section (fit only)':<34} {ours_fit:>8.2f} {ours_cpu:>8.2f} "
                     f"{before_fit:>9.2f}s {lme4_fit:>8.2f} {'':>8} {ours_fit / lme4_fit:>9.3f}"
-                    f"   previous/ours {before_fit / ours_fit:.2f}, "
+                    f"   previous/ours {before_fit / ours_fit:.2f} "
+                    f"(cpu {before_cpu:.2f} s: {before_cpu / ours_cpu:.2f}), "
                     f"|d loglik| vs lme4 {gap:.1e}"
                 )
                 continue

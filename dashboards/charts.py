@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from dashboards import figures, figures_items, reading, tables
+from dashboards import figures, figures_items, reading, reading_ordinal, tables
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
@@ -79,7 +79,7 @@ def trend_chart(
     sentence = reading.trend_sentence(trend, construct, name, measured[-1])
     if design := reading.design_sentence(trend, measured[-1]):
         sentence = f"{sentence} {design}"
-    if ordinal := reading.ordinal_sentence(trend, measured[-1]):
+    if ordinal := reading_ordinal.ordinal_sentence(trend, measured[-1]):
         sentence = f"{sentence} {ordinal}"
     if panel := reading.panel_sentence(trend, measured[-1]):
         sentence = f"{panel} {sentence}"
@@ -139,15 +139,28 @@ def school_chart(
     )
 
 
-def item_chart(item: ItemInfo, distributions: Sequence[Distribution]) -> Chart:
+def item_chart(
+    item: ItemInfo, distributions: Sequence[Distribution], min_group_size: int = 10
+) -> Chart:
+    """An item's answers per round; hidden rounds are said in words, and an item hidden in
+    every round shows no empty chart frame, only the sentence."""
     language = current_locale()
     note = _("Et høyt svar er bra") if item.high_is_good else _("Et høyt svar er dårlig")
+    hidden = [d for d in distributions if d.is_hidden]
+    shown = len(hidden) < len(distributions)
+    warnings = tuple(reading.suppression_notes(hidden, min_group_size)) if shown else ()
     return Chart(
         key=f"item-{item.id}",
         title=text_in(item.text, language, item.id),
-        figure=figures_items.item_figure(item, distributions, language, plotly_separators()),
+        figure=(
+            figures_items.item_figure(item, distributions, language, plotly_separators())
+            if shown
+            else {}
+        ),
         table=tables.item_table(item, distributions, language),
         subtitle=note,
+        sentence=None if shown else " ".join(reading.suppression_notes(hidden, min_group_size)),
+        warnings=warnings,
     )
 
 

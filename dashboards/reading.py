@@ -10,12 +10,14 @@ uncertain.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 
 from analytics.design_check import agreement
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
+from dashboards.reading_ordinal import ordinal_sentence
 from dashboards.results import INTERVENTION, Estimate, TrendView
 from instruments.reading import ConstructInfo
 
@@ -272,31 +274,26 @@ def design_sentence(trend: TrendView, last: str) -> str | None:
     )
 
 
-def ordinal_sentence(trend: TrendView, last: str) -> str | None:
-    """What the ordinal model says, only when it disagrees with the linear one at `last`."""
-    check = trend.ordinal
-    if check is None or check.round != last or not check.disagrees:
-        return None
-    numbers = {
-        "low": number(check.scale_low, 0),
-        "high": number(check.scale_high, 0),
-        "p": number(check.p_value, 3),
-    }
-    if check.agreement == "direction":
-        return _(
-            "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
-            "peker i motsatt retning (p = %(p)s). Les forskjellen som usikker.",
-            **numbers,
+def suppression_notes(hidden: Sequence[Any], min_group_size: int) -> list[str]:
+    """Why figures are hidden, in words with the threshold: one sentence per reason, naming
+    the rounds. `hidden` holds anything with `round` and `hidden` ("primary"/"secondary")."""
+    notes = []
+    few = [str(d.round) for d in hidden if d.hidden == "primary"]
+    derived = [str(d.round) for d in hidden if d.hidden == "secondary"]
+    if few:
+        notes.append(
+            _(
+                "%(rounds)s: færre enn %(n)d svar – skjult for å verne elevene.",
+                rounds=", ".join(few),
+                n=min_group_size,
+            )
         )
-    if check.linear_p < check.alpha:
-        return _(
-            "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
-            "finner ingen tydelig forskjell (p = %(p)s). Les forskjellen som usikker.",
-            **numbers,
+    if derived:
+        notes.append(
+            _(
+                "%(rounds)s: skjult fordi tallet ellers kunne regnes ut fra totalene – for å "
+                "verne elevene.",
+                rounds=", ".join(derived),
+            )
         )
-    return _(
-        "En modell som tar hensyn til at svarene er på en skala fra %(low)s til %(high)s, "
-        "finner en tydelig forskjell (p = %(p)s), men hovedmodellen gjør det ikke. Les "
-        "forskjellen som usikker.",
-        **numbers,
-    )
+    return notes

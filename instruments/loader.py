@@ -197,6 +197,7 @@ def _build(data: Mapping[str, Any]) -> Instrument:
             direction=construct["direction"],
             description=construct.get("description"),
             no_reverse_reason=construct.get("no_reverse_reason"),
+            support=construct.get("support"),
         )
         for construct_id, construct in data["constructs"].items()
     }

@@ -110,9 +110,12 @@ class Construct:
     description: str | None
     #: Why the construct has no reverse-keyed item, when it has none (e.g. knowing someone).
     no_reverse_reason: str | None = None
+    #: A message for the respondent after a sensitive construct («snakk med en voksen …»).
+    support: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "label", self.label)
+        _freeze(self, "support", self.support)
 
     @property
     def higher_is_better(self) -> bool:
@@ -185,6 +188,15 @@ class Instrument:
             return original_status(language)
         return unreviewed_status(language)
 
+    def support_messages(self, language: str) -> list[str]:
+        """The support messages of the constructs that have one, in the respondent's language
+        (the instrument's default language where it has none), in questionnaire order."""
+        return [
+            construct.support.get(language) or construct.support[self.default_language]
+            for construct in self.constructs.values()
+            if construct.support
+        ]
+
     def change_in(self, version: int) -> Change | None:
         """The changelog entry of ``version``, if the file has one."""
         return next((change for change in self.changelog if change.version == version), None)
@@ -245,6 +257,8 @@ class Instrument:
             if construct.no_reverse_reason is not None:
                 entry = data["constructs"][construct.id]
                 entry["no_reverse_reason"] = construct.no_reverse_reason
+            if construct.support is not None:
+                data["constructs"][construct.id]["support"] = _plain(construct.support)
         return data
 
     def _core_json(self) -> dict[str, Any]:

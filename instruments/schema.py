@@ -159,6 +159,8 @@ class ConstructSchema(Schema):
     direction = _word(DIRECTIONS, "direction", required=True)
     description = _optional_text()
     no_reverse_reason = _optional_text()
+    #: Shown to the respondent after the questionnaire, e.g. «snakk med en voksen du stoler på».
+    support = Texts(load_default=None, allow_none=True)
 
 
 class TranslationSchema(Schema):

@@ -214,6 +214,9 @@ def _check_constructs(report: _Report, languages: list[str] | None, *, authored:
             continue
         label = construct.get("label")
         _check_texts(report, label, languages, "label", "constructs", construct_id)
+        if construct.get("support") is not None:
+            support = construct.get("support")
+            _check_texts(report, support, languages, "support", "constructs", construct_id)
         if authored and isinstance(items, list) and construct_id not in used:
             report.add("has no items", "constructs", construct_id)
 

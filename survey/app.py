@@ -64,9 +64,10 @@ def _register_blueprints(app: Flask) -> None:
     from survey.public.views import blueprint as public
     from survey.pupil.api import blueprint as pupil_api
     from survey.pupil.views import blueprint as pupil
+    from survey.reports.views import blueprint as reports
     from survey.staff.views import blueprint as staff
 
-    for blueprint in (public, pupil, auth, staff, exports, admin, links, printable):
+    for blueprint in (public, pupil, auth, staff, exports, admin, links, printable, reports):
         app.register_blueprint(blueprint)
     from survey.dashboards.views import blueprint as dashboards
 

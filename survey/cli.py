@@ -86,15 +86,23 @@ def serve(host: str, port: int, workers: int, no_jobs: bool, parent_pid: int | N
     run_server(_app(), host=host, port=port, workers=workers)
 
 
-@main.command(help="Run the clock and the scheduled jobs until stopped (the only job runner).")
+@main.command(help="Run the clock and the jobs until stopped (the only job runner).")
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs run at once by this worker.",
+)
+@click.option("--no-clock", is_flag=True, help="Run jobs only; another worker keeps the clock.")
 @click.option("--parent-pid", type=int, hidden=True, help="End when this process ends.")
-def worker(parent_pid: int | None) -> None:
+def worker(concurrency: int, no_clock: bool, parent_pid: int | None) -> None:
     from survey.processes import exit_with_parent, leave_at_once
-    from survey.scheduler import run_blocking_scheduler
+    from survey.scheduler import run_worker
 
     if parent_pid is not None:
         exit_with_parent(parent_pid)
-    run_blocking_scheduler(_app())
+    run_worker(_app(), concurrency=concurrency, clock=not no_clock)
     leave_at_once()  # without waiting for a job still running: each is idempotent
 
 
@@ -107,14 +115,23 @@ def worker(parent_pid: int | None) -> None:
 )
 @click.option("--project", "project_ids", multiple=True, type=int, help="Project id (repeatable).")
 @click.option("--school", "school_ids", multiple=True, type=int, help="School id (repeatable).")
-@click.password_option(help="Asked for when not given.")
+@click.option(
+    "--password",
+    help="Asked for (twice, hidden) when not given; piped in, the first line of standard input.",
+)
 def create_user(
-    email: str, role: str, project_ids: tuple[int, ...], school_ids: tuple[int, ...], password: str
+    email: str,
+    role: str,
+    project_ids: tuple[int, ...],
+    school_ids: tuple[int, ...],
+    password: str | None,
 ) -> None:
     from survey.accounts.operations import AccountError
     from survey.accounts.operations import create_user as make_user
     from survey.models import Project, School
 
+    if password is None:
+        password = _read_password()
     app = _app()
     try:
         with app.app_context(), get_database(app).session_scope() as session:
@@ -124,6 +141,17 @@ def create_user(
             click.echo(f"Created {user.email} ({user.role}).")
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _read_password() -> str:
+    """From the terminal, hidden and confirmed; from a pipe, its first line. (click's password
+    prompt on a pipe falls back to getpass, which warns that the input may be echoed.)"""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException("No password given: pipe one in, or use --password.")
+    return line.rstrip("\r\n")
 
 
 def _must_get(session, model, ident):

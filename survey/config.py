@@ -46,6 +46,15 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_STARTTLS": True,
     "MAIL_FROM": "trivsel@localhost",
     "REMINDER_DAYS_BEFORE_CLOSE": 3,
+    # Durable jobs (survey/jobs): a running job whose worker stops renewing this lease is
+    # claimed again; the finished export and letter files are kept this long.
+    "JOBS_LEASE_SECONDS": 60,
+    "JOBS_FILE_HOURS": 24,
+    # Run each job at once in the process that enqueues it (tests; no worker needed).
+    "JOBS_IMMEDIATE": False,
+    # Who staff ask for help, shown on the help page and in account mails:
+    # "Ola Nordmann, oppvekstetaten, ola@kommune.no, 12 34 56 78".
+    "SUPPORT_CONTACT": None,
 }
 
 

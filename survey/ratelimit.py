@@ -59,6 +59,11 @@ LIMITS = {
     "class-code-client": Limit(200, 10 * 60),
     "class-code-known": Limit(1, 12 * 3600),
     "login-client": Limit(30, 15 * 60),
+    # Password reset mails: a few asks per client, and one mail per account per 5 minutes, so
+    # nobody can flood a mailbox; an attacker can at worst make the owner wait 5 minutes (the
+    # link already mailed still works).
+    "reset-client": Limit(5, 15 * 60),
+    "reset-account": Limit(1, 5 * 60),
 }
 #: Wrong passwords for one account from one client.
 DELAYS = {"login-account-client": Delay(3, 1.0, 15 * 60, 60 * 60)}
@@ -162,6 +167,11 @@ def tablet_key() -> str:
 def client_and(name: str) -> str:
     """A keyed hash of this client together with `name` (an account, a class code)."""
     return _keyed(f"client:{request.remote_addr or 'unknown'}:{name}")
+
+
+def account_key(name: str) -> str:
+    """A keyed hash of `name` alone (an account), for limits that must hold from any client."""
+    return _keyed(f"account:{name}")
 
 
 def window(name: str) -> SlidingWindow:

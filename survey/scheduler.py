@@ -1,43 +1,32 @@
-"""APScheduler set-up. Each feature declares its jobs in its own `tasks.py` as `JOBS`.
+"""The worker: APScheduler, the clock, enqueues periodic work; the huey consumer runs the jobs.
 
-The jobs run in one process only, `trivsel worker` (which `trivsel serve` starts beside the
-web server): never in a web process, whatever the configuration says.
+Each feature declares its periodic jobs in its own `tasks.py` as `JOBS` (`survey.jobs.periodic
+.Job`, a leaf module, so no task module imports this one). The jobs run in `trivsel worker`
+only (which `trivsel serve` starts beside the web server): never in a web process.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import FrameType
-from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy.orm import configure_mappers
+
+from survey.jobs.periodic import Job
+from survey.jobs.queue import get_queue
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Job:
-    id: str
-    func: Callable[[Flask], None]
-    trigger: str
-    schedule: dict[str, Any] = field(default_factory=dict)
-    #: Also run once when the scheduler starts, to catch up on what was missed while down.
-    run_at_start: bool = True
-
-
 def all_jobs() -> list[Job]:
-    from survey.analysis import requests as analysis_requests
     from survey.analysis import tasks as analysis_tasks
+    from survey.jobs import tasks as queue_tasks
     from survey.retention import tasks as retention_tasks
     from survey.rounds import tasks as round_tasks
 
-    return [*retention_tasks.JOBS, *analysis_tasks.JOBS, *analysis_requests.JOBS, *round_tasks.JOBS]
+    return [*retention_tasks.JOBS, *analysis_tasks.JOBS, *round_tasks.JOBS, *queue_tasks.JOBS]
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
@@ -59,17 +48,30 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
         log.info("scheduled %s (%s %s)", job.id, job.trigger, job.schedule)
 
 
-def run_blocking_scheduler(app: Flask) -> None:
-    """The worker: the clock and the jobs, in this process only, until SIGTERM or SIGINT."""
+def run_worker(app: Flask, concurrency: int = 1, clock: bool = True) -> None:
+    """The clock (unless `clock` is False) and `concurrency` job threads, until SIGTERM or
+    SIGINT (huey's consumer handles both)."""
     configure_mappers()  # before the job threads start, so no two of them race to do it
-    scheduler = BlockingScheduler(timezone="Europe/Oslo")
-    add_jobs(scheduler, app)
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("worker stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("worker started with %d jobs", len(all_jobs()))
-    scheduler.start()
+    scheduler = None
+    if clock:
+        scheduler = BackgroundScheduler(timezone="Europe/Oslo")
+        add_jobs(scheduler, app)
+        scheduler.start()
+    consumer = get_queue(app).create_consumer(
+        workers=concurrency,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.1,
+        max_delay=1.0,
+    )
+    log.info(
+        "worker started with %d jobs on the clock, %d job threads",
+        len(all_jobs()) if clock else 0,
+        concurrency,
+    )
+    try:
+        consumer.run()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        log.info("worker stopping")

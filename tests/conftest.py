@@ -150,7 +150,12 @@ def session(connection: Connection) -> Iterator[Session]:
 def app(database_url: str, connection: Connection) -> Flask:
     """The app, its sessions bound to the test's transaction (commits become savepoints)."""
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY},
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "JOBS_IMMEDIATE": True,
+        },
         instance_path=None,
     )
     database = get_database(app)

@@ -59,12 +59,16 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str) -> User:
-    """A new password for `user`; every session they had ends (their session version rises)."""
+    """A new password for `user`; every session they had ends (their session version rises),
+    and every one-time link they were sent stops working."""
+    from survey.accounts.tokens import void_tokens
+
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.session_version += 1
     session.flush()
+    void_tokens(session, user)
     audit.record(session, "user.password_changed", user=user)
     log.info("user %s has a new password; their sessions ended", user.id)
     return user

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 from werkzeug.datastructures import MultiDict
 
+from dashboards.formatting import number
 from survey.clock import NORWAY
 from survey.wellformed import has_hidden_controls, hidden_controls_message, without_hidden_controls
 
@@ -41,6 +42,8 @@ class FormSchema(Schema):
             field.error_messages = {**field.error_messages, **messages}
             if isinstance(field, fields.Integer | fields.Float):
                 field.error_messages["invalid"] = _("Skriv et tall.")
+            if isinstance(field, DecimalNumber):
+                field.error_messages["invalid"] = _("Skriv et tall, for eksempel -0,25 eller 3,5.")
             if isinstance(field, fields.Date):
                 field.error_messages["invalid"] = _("Skriv en dato (åååå-mm-dd).")
 
@@ -106,9 +109,32 @@ def _flatten(messages: Any) -> dict[str, list[str]]:
 def between(low: float, high: float) -> Callable[[float], None]:
     def check(value: float) -> None:
         if not low <= value <= high:
-            raise ValidationError(_("Velg et tall fra %(low)s til %(high)s.", low=low, high=high))
+            low_text, high_text = number(low, 0), number(high, 0)
+            raise ValidationError(
+                _("Velg et tall fra %(low)s til %(high)s.", low=low_text, high=high_text)
+            )
 
     return check
+
+
+#: Minus signs a Norwegian keyboard, a word processor or a copied figure may give.
+MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-"})
+
+
+class DecimalNumber(fields.Float):
+    """A number typed the Norwegian way: «-0,25», «−0,25», «0.25» and «1 000,5» all load.
+
+    The form input must be `type="text" inputmode="decimal"`: a browser's number input may read
+    the comma as a thousands separator and send «-025».
+    """
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, str):
+            text = value.translate(MINUS_SIGNS).replace("\u00a0", "").replace(" ", "")
+            if text.count(",") == 1 and "." not in text:
+                text = text.replace(",", ".")
+            value = text
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def at_most(length: int) -> Callable[[str], None]:

@@ -186,7 +186,8 @@ def items_page(
             counts, project.min_group_size, rounds, items, school.code if school else None
         )
         for item in construct.items:
-            charts.append(item_chart(item, [d for d in found if d.item == item.id]))
+            of_item = [d for d in found if d.item == item.id]
+            charts.append(item_chart(item, of_item, project.min_group_size))
     context.update(
         charts=charts,
         school=school,

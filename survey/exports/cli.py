@@ -6,8 +6,11 @@ import getpass
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from survey.exports.package import FORMATS
+from survey.exports.variables import LABEL_LANGUAGES
 from survey.models import RESPONDENT_TYPES
 
 
@@ -25,6 +28,14 @@ from survey.models import RESPONDENT_TYPES
 )
 @click.option("--school-codes", is_flag=True, help="Replace school names with neutral codes.")
 @click.option("--free-text", is_flag=True, help="Include free-text answers (they may hold names).")
+@click.option(
+    "--labels",
+    "label_language",
+    type=click.Choice(LABEL_LANGUAGES),
+    default="nb",
+    show_default=True,
+    help="Language of the value labels of respondent type, arm and status.",
+)
 def export(
     project_id: int,
     fmt: str,
@@ -33,6 +44,7 @@ def export(
     respondent_types: tuple[str, ...],
     school_codes: bool,
     free_text: bool,
+    label_language: str,
 ) -> None:
     from survey.commands import command_app
     from survey.db import get_database
@@ -45,13 +57,35 @@ def export(
         respondent_types=respondent_types,
         school_codes_only=school_codes,
         include_free_text=free_text,
+        label_language=label_language,
     )
     app = command_app()
-    try:
-        with app.app_context(), get_database(app).session_scope() as session:
-            result = run_export(session, request, fmt, out, via=f"cli:{getpass.getuser()}")
-    except LookupError as error:
-        raise click.ClickException(str(error)) from error
+    # rich draws the bar on a terminal and stays quiet when the output is a pipe or a file.
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        rows = bar.add_task("Responses written", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(rows, completed=done, total=total)
+
+        try:
+            with app.app_context(), get_database(app).session_scope() as session:
+                result = run_export(
+                    session,
+                    request,
+                    fmt,
+                    out,
+                    via=f"cli:{getpass.getuser()}",
+                    progress=progress,
+                )
+        except LookupError as error:
+            raise click.ClickException(str(error)) from error
     click.echo(f"Wrote {result.path} ({result.responses} responses).")
     if free_text:
         click.echo("It holds free text, which may contain names: handle it accordingly.")

@@ -15,10 +15,25 @@ from survey.exports.plan import ExportPlan
 from survey.exports.variables import DECLINED_CODE, STATA_DECLINED, Variable
 
 SCORE_RULE = (
-    "Mean of the construct's answered items, with reverse-keyed items flipped first "
-    "(value -> scale_min + scale_max - value). Computed only when at least half of the "
-    "construct's items were answered; 'I don't want to answer' counts as not answered."
+    "Gjennomsnittet av konstruktets besvarte spørsmål, der reverserte spørsmål først snus "
+    "(verdi -> skala_min + skala_maks - verdi). Skåren beregnes bare når minst halvparten av "
+    "konstruktets spørsmål er besvart; «Vil ikke svare» regnes som ikke besvart."
 )
+TYPE_WORDS = {"pupil": "elever", "parent": "foresatte", "staff": "ansatte"}
+
+
+def selection_text(plan: ExportPlan) -> str:
+    """The export's filter in Norwegian words, for the README ("alle runder; elever")."""
+    request = plan.request
+    rounds = (
+        "rundene " + ", ".join(r.label for r in plan.rounds) if request.round_ids else "alle runder"
+    )
+    types = (
+        ", ".join(TYPE_WORDS[t] for t in request.respondent_types)
+        if request.respondent_types
+        else "alle respondenttyper (elever, foresatte og ansatte)"
+    )
+    return f"{rounds}; {types}"
 
 
 def codebook_data(plan: ExportPlan, files: dict[str, str], created_at: dt.datetime) -> dict:
@@ -33,6 +48,7 @@ def codebook_data(plan: ExportPlan, files: dict[str, str], created_at: dt.dateti
         },
         "created_at": created_at.isoformat(timespec="seconds"),
         "filter": plan.request.describe(),
+        "selection": selection_text(plan),
         "rounds": [
             {
                 "code": plan.round_codes[r.id],
@@ -44,13 +60,13 @@ def codebook_data(plan: ExportPlan, files: dict[str, str], created_at: dt.dateti
         ],
         "missing_values": {
             "declined": {
-                "meaning": "I don't want to answer (Vil ikke svare)",
+                "meaning": "Vil ikke svare",
                 "spss": DECLINED_CODE,
                 "stata": f".{STATA_DECLINED}",
-                "csv_xlsx_wide": "empty cell",
-                "csv_long": "is_declined = 1, value empty",
+                "csv_xlsx_wide": "tom celle",
+                "csv_long": "is_declined = 1, value tom",
             },
-            "not_asked_or_skipped": "system missing (SPSS), . (Stata), empty cell (CSV, XLSX)",
+            "not_asked_or_skipped": "systemmanglende (SPSS), . (Stata), tom celle (CSV, XLSX)",
         },
         "score_rule": SCORE_RULE,
         "files": files,
@@ -75,7 +91,7 @@ def _variable(variable: Variable) -> dict[str, Any]:
         "missing_values": [DECLINED_CODE] if variable.has_declined_code else [],
     }
     if variable.is_date:
-        data["format"] = "date (ISO 8601 in CSV; SPSS SDATE10; Stata %td)"
+        data["format"] = "dato (ISO 8601 i CSV; SPSS SDATE10; Stata %td)"
     if variable.item is not None:
         item = variable.item
         data["item"] = {

@@ -26,6 +26,7 @@ from survey.exports.variables import (
     design_variables,
     item_variable_name,
     score_variable_name,
+    unique_names,
 )
 from survey.models import RESPONDENT_TYPES, Group, InstrumentVersion, Project, Round, School
 from survey.responses.operations import instrument_of
@@ -40,6 +41,8 @@ class ExportRequest:
     respondent_types: tuple[str, ...] = ()
     school_codes_only: bool = False
     include_free_text: bool = False
+    #: The language of the design variables' value labels: "nb" (default) or "en".
+    label_language: str = "nb"
 
     def describe(self) -> dict[str, object]:
         """For the audit log: what was exported, never any respondent data."""
@@ -48,6 +51,7 @@ class ExportRequest:
             "respondent_types": list(self.respondent_types) or "all",
             "school_codes_only": self.school_codes_only,
             "free_text": self.include_free_text,
+            "labels": self.label_language,
         }
 
 
@@ -69,6 +73,8 @@ class ExportPlan:
     instruments: Mapping[int, Instrument]  #: instrument version id -> instrument
     variables: tuple[Variable, ...]
     free_text_items: tuple[tuple[str, str], ...]  #: (respondent type, item id)
+    #: (respondent type, item id) -> variable name, unique within the export
+    item_names: Mapping[tuple[str, str], str]
 
     @property
     def respondent_types(self) -> tuple[str, ...]:
@@ -86,6 +92,13 @@ class ExportPlan:
 
 def version_label(version: InstrumentVersion) -> str:
     return f"{version.instrument_key} v{version.version}"
+
+
+def group_label(group: Group, school_codes_only: bool) -> str:
+    """A class's label qualified by its school ("Nordli 5A"), so that `as_factor` in R or a
+    value label in SPSS never merges three schools' 5A into one."""
+    school = group.school.code if school_codes_only else group.school.name
+    return f"{school} {group.label}"
 
 
 def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
@@ -119,12 +132,13 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         schools={
             school_codes[s.id]: s.code if request.school_codes_only else s.name for s in schools
         },
-        groups={group_codes[g.id]: g.label for g in groups},
+        groups={group_codes[g.id]: group_label(g, request.school_codes_only) for g in groups},
         languages={position: code for code, position in language_codes.items()},
         versions={version_codes[v.id]: version_label(v) for v in versions},
         panel=project.is_panel,
+        label_language=request.label_language,
     )
-    items, free_text = _item_variables(versions, instruments, asked_in)
+    items, free_text, item_names = _item_variables(versions, instruments, asked_in)
     return ExportPlan(
         request=request,
         project=project,
@@ -138,8 +152,11 @@ def build_plan(session: Session, request: ExportRequest) -> ExportPlan:
         rare_languages=rare_languages,
         version_codes=version_codes,
         instruments=instruments,
-        variables=tuple(variables + items + _score_variables(versions, instruments, asked_in)),
+        variables=tuple(
+            variables + items + _score_variables(versions, instruments, asked_in, item_names)
+        ),
         free_text_items=tuple(free_text),
+        item_names=item_names,
     )
 
 
@@ -162,12 +179,26 @@ def _item_variables(
     versions: Sequence[InstrumentVersion],
     instruments: Mapping[int, Instrument],
     asked_in: Mapping[int, list[str]],
-) -> tuple[list[Variable], list[tuple[str, str]]]:
+) -> tuple[list[Variable], list[tuple[str, str]], dict[tuple[str, str], str]]:
     """One variable per choice item; the latest version that has an item describes it."""
     seen: dict[tuple[str, str], list[InstrumentVersion]] = defaultdict(list)
     for version in versions:
         for item in instruments[version.id].items:
             seen[(version.respondent_type, item.id)].append(version)
+    names = dict(
+        zip(
+            seen,
+            unique_names(
+                [
+                    item_variable_name(
+                        rt, item_id, instruments[having[-1].id].item(item_id).construct
+                    )
+                    for (rt, item_id), having in seen.items()
+                ]
+            ),
+            strict=True,
+        )
+    )
     variables, free_text = [], []
     for (respondent_type, item_id), having in seen.items():
         latest = having[-1]
@@ -198,7 +229,7 @@ def _item_variables(
             )
         variables.append(
             Variable(
-                name=item_variable_name(respondent_type, item_id),
+                name=names[(respondent_type, item_id)],
                 label=item.text[instrument.default_language],
                 kind="item",
                 measure="ordinal",
@@ -206,13 +237,14 @@ def _item_variables(
                 item=info,
             )
         )
-    return variables, free_text
+    return variables, free_text, names
 
 
 def _score_variables(
     versions: Sequence[InstrumentVersion],
     instruments: Mapping[int, Instrument],
     asked_in: Mapping[int, list[str]],
+    item_names: Mapping[tuple[str, str], str],
 ) -> list[Variable]:
     having: dict[tuple[str, str], list[InstrumentVersion]] = defaultdict(list)
     for version in versions:
@@ -232,7 +264,7 @@ def _score_variables(
             construct=construct_id,
             construct_label=dict(construct.label),
             direction=construct.direction,
-            items=tuple((item_variable_name(respondent_type, i.id), i.reverse) for i in items),
+            items=tuple((item_names[(respondent_type, i.id)], i.reverse) for i in items),
             scale_min=scale.min_value,
             scale_max=scale.max_value,
             versions=tuple(version_label(v) for v in in_versions),

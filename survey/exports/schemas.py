@@ -16,3 +16,4 @@ class ExportFormSchema(Schema):
     )
     school_codes_only = fields.Boolean(load_default=False)
     free_text = fields.Boolean(load_default=False)
+    english_labels = fields.Boolean(load_default=False)

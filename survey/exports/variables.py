@@ -1,13 +1,13 @@
 """The variables of an export: names, labels, value labels and what each one means.
 
 Every format writes the same variables in the same order. Names carry a respondent-type prefix,
-since instruments reuse item ids, and are at most 28 characters: Stata allows 32, and
-pyreadstat names each value-label set after its variable plus a counter.
+since instruments reuse item ids, then the construct and a short item name, and are at most 28
+characters: Stata allows 32, and pyreadstat names each value-label set after its variable plus
+a counter. No name carries a hash: an evaluator reads `e_konflikth_tenker_paa_den` at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,6 +26,20 @@ ARM_CODES = {"comparison": 0, "intervention": 1}
 STATUS_CODES = {"partial": 0, "complete": 1}
 #: The language written for a language too few answered in (see `plan._languages`).
 OTHER_LANGUAGE = "annet"
+#: Value labels of the coded design variables: Norwegian by default, English on request.
+LABEL_LANGUAGES = ("nb", "en")
+DESIGN_LABELS = {
+    "nb": {
+        "respondent_type": {"pupil": "elev", "parent": "foresatt", "staff": "ansatt"},
+        "status": {"partial": "delvis", "complete": "fullført"},
+        "arm": {"comparison": "sammenligning", "intervention": "intervensjon"},
+    },
+    "en": {
+        "respondent_type": {"pupil": "pupil", "parent": "parent", "staff": "staff"},
+        "status": {"partial": "partial", "complete": "complete"},
+        "arm": {"comparison": "comparison", "intervention": "intervention"},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -79,20 +93,68 @@ class Variable:
         return self.item is not None and self.item.decline_label is not None
 
 
-def short_name(name: str) -> str:
-    """`name` if short enough, else a stable shortening with a hash so names stay unique."""
-    if len(name) <= MAX_NAME_LENGTH:
-        return name
-    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:4]
-    return f"{name[: MAX_NAME_LENGTH - 5].rstrip('_')}_{digest}"
+#: The longest construct part of a name; a longer construct id is shortened (see below).
+CONSTRUCT_PART = 12
 
 
-def item_variable_name(respondent_type: str, item_id: str) -> str:
-    return short_name(f"{TYPE_PREFIX[respondent_type]}_{item_id}")
+def construct_part(construct: str, limit: int = CONSTRUCT_PART) -> str:
+    """A construct id short enough for a variable name: kept whole when it fits, else its
+    first word and the initials of the rest (`sovei_internt_samarbeid` -> `sovei_is`), cut to
+    `limit`."""
+    if len(construct) <= limit:
+        return construct
+    first, *rest = construct.split("_")
+    initials = "".join(word[:1] for word in rest)
+    return f"{first[: limit - len(initials) - 1]}_{initials}" if initials else first[:limit]
+
+
+def _words(text: str, limit: int) -> str:
+    """`text` cut at a word boundary (`_`) to at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in text.split("_"):
+        longer = f"{kept}_{word}" if kept else word
+        if len(longer) > limit:
+            break
+        kept = longer
+    return kept or text[:limit]
+
+
+def item_variable_name(respondent_type: str, item_id: str, construct: str | None = None) -> str:
+    """`<type>_<construct>_<short item name>`, e.g. `e_trivsel_har_det_fint_i`.
+
+    The item name is the item id without its construct prefix, cut at a word boundary; the
+    plan makes names unique by construction (`unique_names`), so no hash is ever needed.
+    """
+    prefix = TYPE_PREFIX[respondent_type]
+    if construct and item_id.startswith(f"{construct}_"):
+        head = construct_part(construct)
+        rest = item_id[len(construct) + 1 :]
+        return f"{prefix}_{head}_{_words(rest, MAX_NAME_LENGTH - len(prefix) - len(head) - 2)}"
+    return f"{prefix}_{_words(item_id, MAX_NAME_LENGTH - len(prefix) - 1)}"
 
 
 def score_variable_name(respondent_type: str, construct: str) -> str:
-    return short_name(f"{TYPE_PREFIX[respondent_type]}_score_{construct}")
+    """`<type>_score_<construct>`, the construct shortened as in item names when too long."""
+    prefix = f"{TYPE_PREFIX[respondent_type]}_score_"
+    return prefix + construct_part(construct, MAX_NAME_LENGTH - len(prefix))
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """The names, each one that repeats an earlier one numbered (`_2`, `_3`, ...) within the
+    length limit: the same items in the same order always give the same names."""
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, number = name, 1
+        while candidate in seen:
+            number += 1
+            suffix = f"_{number}"
+            candidate = name[: MAX_NAME_LENGTH - len(suffix)].rstrip("_") + suffix
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
 
 
 #: Panel mode: the pupil behind a response, numbered anew in every export (docs/privacy.md).
@@ -112,8 +174,10 @@ def design_variables(
     versions: Mapping[int, str],
     *,
     panel: bool = False,
+    label_language: str = "nb",
 ) -> list[Variable]:
     """The design variables, each coded by a number with its label (codes are stable)."""
+    words = DESIGN_LABELS[label_language]
     return [
         Variable(
             "response_id",
@@ -127,7 +191,7 @@ def design_variables(
             "Respondenttype",
             "design",
             "nominal",
-            {code: kind for kind, code in TYPE_CODES.items()},
+            {code: words["respondent_type"][kind] for kind, code in TYPE_CODES.items()},
             text_in_tables=True,
         ),
         Variable(
@@ -135,7 +199,7 @@ def design_variables(
             "Status for besvarelsen",
             "design",
             "nominal",
-            {code: status for status, code in STATUS_CODES.items()},
+            {code: words["status"][status] for status, code in STATUS_CODES.items()},
             text_in_tables=True,
         ),
         Variable("round", "Runde (nummer i tidsrekkefølge)", "design", "ordinal", dict(rounds)),
@@ -152,7 +216,7 @@ def design_variables(
             "Arm (intervensjon eller sammenligning)",
             "design",
             "nominal",
-            {code: arm for arm, code in ARM_CODES.items()},
+            {code: words["arm"][arm] for arm, code in ARM_CODES.items()},
             text_in_tables=True,
         ),
         Variable("grade", "Trinn", "design", "ordinal"),

@@ -3,21 +3,29 @@ get the export. School contacts may not export raw data; free text needs its own
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from survey.auth.access import current_user, project_or_404, roles_required
 from survey.db import db_session
-from survey.exports.concurrency import export_slot
-from survey.exports.package import FORMATS, MEDIA_TYPES, export_file_name, run_export
+from survey.exports.operations import ExportBusyError, request_export
+from survey.exports.package import FORMATS, MEDIA_TYPES
 from survey.exports.plan import ExportRequest
 from survey.exports.schemas import ExportFormSchema
-from survey.models import RESPONDENT_TYPES, Project
+from survey.jobs.files import stored_path
+from survey.models import RESPONDENT_TYPES, BackgroundJob, Project
 
 blueprint = Blueprint("exports", __name__, url_prefix="/staff/projects/<int:project_id>/export")
 
@@ -49,6 +57,7 @@ def form(project_id: int) -> tuple[str, int]:
 @blueprint.post("/")
 @roles_required(*EXPORT_ROLES)
 def download(project_id: int) -> Response | tuple[str, int]:
+    """Queue the export and go to its progress page; the file is written by a worker."""
     project = project_or_404(project_id)
     user = current_user()
     assert user is not None
@@ -59,6 +68,7 @@ def download(project_id: int) -> Response | tuple[str, int]:
         # A ticked box sends "on"; the schema refuses any other word.
         "school_codes_only": request.form.get("school_codes_only", False),
         "free_text": request.form.get("free_text", False),
+        "english_labels": request.form.get("english_labels", False),
     }
     try:
         choice = ExportFormSchema().load(raw)
@@ -76,24 +86,78 @@ def download(project_id: int) -> Response | tuple[str, int]:
         respondent_types=tuple(choice["respondent_types"]),
         school_codes_only=choice["school_codes_only"],
         include_free_text=choice["free_text"],
+        label_language="en" if choice["english_labels"] else "nb",
     )
-    fmt = choice["format"]
-    handle, name = tempfile.mkstemp(prefix="trivsel-export-", suffix=f".{fmt}")
-    os.close(handle)
-    path = Path(name)
-    with export_slot(user.id) as is_mine:
-        if not is_mine:
-            path.unlink(missing_ok=True)
-            busy = _("Du har allerede en eksport som lages. Vent til den er ferdig, og prøv igjen.")
-            return _page(project, raw, {"_schema": [busy]}, 429)
-        result = run_export(db_session(), export_request, fmt, path, user=user)
+    try:
+        job = request_export(db_session(), user, export_request, choice["format"])
+    except ExportBusyError:
+        busy = _("Du har allerede en eksport som lages. Vent til den er ferdig, og prøv igjen.")
+        return _page(project, raw, {"_schema": [busy]}, 429)
+    return redirect(url_for("exports.job_page", project_id=project.id, job_id=job.id), 303)
+
+
+def _own_job(project_id: int, job_id: int) -> BackgroundJob:
+    """The user's own export job; anyone else's, or none, is a 404 (not even its existence)."""
+    project_or_404(project_id)
+    user = current_user()
+    job = db_session().get(BackgroundJob, job_id)
+    if (
+        job is None
+        or user is None
+        or job.kind != "export"
+        or job.project_id != project_id
+        or job.user_id != user.id
+    ):
+        abort(404)
+    return job
+
+
+def _status(job: BackgroundJob) -> dict[str, object]:
+    is_ready = job.state == "done" and job.file_name is not None
+    return {
+        "state": job.state,
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "is_ready": is_ready,
+        "download_url": url_for("exports.job_file", project_id=job.project_id, job_id=job.id)
+        if is_ready
+        else None,
+    }
+
+
+@blueprint.get("/jobs/<int:job_id>")
+@roles_required(*EXPORT_ROLES)
+def job_page(project_id: int, job_id: int) -> str:
+    job = _own_job(project_id, job_id)
+    return render_template(
+        "exports/progress.html", project=project_or_404(project_id), job=job, status=_status(job)
+    )
+
+
+@blueprint.get("/jobs/<int:job_id>/status")
+@roles_required(*EXPORT_ROLES)
+def job_status(project_id: int, job_id: int) -> Response:
+    response = jsonify(_status(_own_job(project_id, job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/jobs/<int:job_id>/file")
+@roles_required(*EXPORT_ROLES)
+def job_file(project_id: int, job_id: int) -> Response:
+    job = _own_job(project_id, job_id)
+    if job.state != "done" or job.file_name is None:
+        abort(404)
+    path = stored_path(current_app._get_current_object(), job.file_name)
+    if not path.exists():
+        abort(404)
+    fmt = job.params["format"]
     response = send_file(
         path,
         mimetype=MEDIA_TYPES[fmt],
         as_attachment=True,
-        download_name=export_file_name(project, fmt, result.created_on),
+        download_name=job.download_name,
         max_age=0,
     )
     response.headers["Cache-Control"] = "no-store"
-    response.call_on_close(lambda: path.unlink(missing_ok=True))
     return response

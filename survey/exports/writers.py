@@ -32,7 +32,13 @@ class CsvWriter:
         frame = frame[self.columns].copy()
         for name in frame.columns:
             if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
-                frame[name] = frame[name].map(lambda v: csv_text(v) if isinstance(v, str) else v)
+                # Labels repeat on every row: defuse each distinct text once, not per cell,
+                # and touch the column only where a text changes.
+                unique = pd.unique(frame[name])
+                changed = {v: csv_text(v) for v in unique if isinstance(v, str)}
+                changed = {v: safe for v, safe in changed.items() if safe != v}
+                if changed:
+                    frame[name] = frame[name].map(lambda v, c=changed: c.get(v, v))
         frame.to_csv(self.file, header=False, index=False, lineterminator="\r\n")
         self.rows += len(frame)
 

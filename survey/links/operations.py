@@ -102,6 +102,7 @@ def submit_link(session: Session, secret_key: str, token: str, device_key: str |
             AccessCode.code_hash == code_hash,
             AccessCode.kind == "link",
             AccessCode.is_used.is_(False),
+            AccessCode.is_voided.is_(False),
             AccessCode.round_id.in_(open_rounds),
         )
         .values(is_used=True)

@@ -17,7 +17,8 @@ TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 @dataclass(frozen=True)
 class LinkState:
-    """Where a token stands: "unknown", "used", "not_open", "closed", "no_instrument" or "ready"."""
+    """Where a token stands: "unknown", "used", "voided", "not_open", "closed", "no_instrument"
+    or "ready"."""
 
     status: str
     access: AccessCode | None = None
@@ -45,6 +46,8 @@ def link_state(session: Session, secret_key: str, token: str) -> LinkState:
         return LinkState("unknown")
     if access.is_used:
         return LinkState("used", access)
+    if access.is_voided:
+        return LinkState("voided", access)
     round_ = access.round
     if round_.status == "planned":
         return LinkState("not_open", access)

@@ -113,3 +113,18 @@ def sent_mark(secret_key: str, code_hash: str) -> str:
 
 def is_sent_mark(secret_key: str, code_hash: str, value: str | None) -> bool:
     return value is not None and hmac.compare_digest(sent_mark(secret_key, code_hash), value)
+
+
+def _batch_key(secret_key: str) -> bytes:
+    return _derive(secret_key.encode(), "trivsel link batch", "trivsel link batch tokens")
+
+
+def seal_batch(secret_key: str, batch_id: int, tokens: list[str]) -> bytes:
+    """A batch's tokens, kept so its letters can be downloaded again while the round is open."""
+    return _seal(_batch_key(secret_key), {"tokens": tokens}, f"link batch {batch_id}")
+
+
+def open_batch(secret_key: str, batch_id: int, sealed: bytes) -> list[str] | None:
+    """The batch's tokens, or None if the secret key has changed since it was sealed."""
+    opened = _open(_batch_key(secret_key), sealed, f"link batch {batch_id}")
+    return None if opened is None else list(opened["tokens"])

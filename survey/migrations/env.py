@@ -1,4 +1,11 @@
-"""Alembic environment: runs on a connection given by the caller, or on sqlalchemy.url."""
+"""Alembic environment: runs on a connection given by the caller, or on sqlalchemy.url.
+
+On SQLite, batch mode changes a table by copying it and dropping the old one; with foreign
+keys enforced, that drop deletes every row that points at the table (ON DELETE CASCADE): a
+new column on `school` would empty classes, codes and answers. So migrations run with foreign
+keys off, and `PRAGMA foreign_key_check` must find nothing afterwards, or the command fails
+(as Alembic's documentation on batch mode advises).
+"""
 
 from alembic import context
 
@@ -26,6 +33,12 @@ if given is not None:
 else:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, or SQLite ignores it
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         run_migrations_on(connection)
+        if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+            connection.rollback()
+            raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
         connection.commit()
     engine.dispose()

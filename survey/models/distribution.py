@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from instruments import RESPONDENT_TYPES
 from survey.clock import utcnow
 from survey.models.base import Base, in_list
+from survey.models.project import Group, School
 from survey.models.rounds import AccessCode
 from survey.models.users import User
 
@@ -39,6 +40,45 @@ class LinkDraft(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
     access_code: Mapped[AccessCode] = relationship()
+
+
+class LinkBatch(Base):
+    """Links made together for one school, class and respondent type, in one letter language.
+
+    The batch's tokens are kept sealed (AES-GCM, key derived from the server's secret key, not
+    stored in the database) while the round is open, so the letters can be downloaded again;
+    the seal is deleted when the round closes or the batch is voided (docs/security.md).
+    """
+
+    __tablename__ = "link_batch"
+    __table_args__ = (
+        CheckConstraint(in_list("respondent_type", RESPONDENT_TYPES), name="respondent_type_known"),
+        CheckConstraint("link_count > 0", name="link_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id", ondelete="CASCADE"))
+    respondent_type: Mapped[str] = mapped_column(String(20))
+    #: The language of the letters and the CSV.
+    language: Mapped[str] = mapped_column(String(10))
+    link_count: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    voided_at: Mapped[dt.datetime | None]
+    #: AES-GCM of the batch's tokens under a key derived from the secret key; None once the
+    #: round has closed or the batch was voided.
+    sealed_tokens: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    school: Mapped[School] = relationship()
+    group: Mapped[Group | None] = relationship()
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class PooledLinkResponse(Base):

@@ -33,6 +33,12 @@ class Project(Base):
     delete_after_on: Mapped[dt.date]
     #: Follow pupils across rounds by a keyed hash of a card code (off by default).
     is_panel: Mapped[bool] = mapped_column(default=False)
+    #: Who sends the information letter (a municipality or a school owner), as signed.
+    letter_sender: Mapped[str | None] = mapped_column(String(200))
+    #: The person parents can ask, with a phone number or an e-mail address.
+    letter_contact: Mapped[str | None] = mapped_column(Text)
+    #: The data controller (behandlingsansvarlig) the letter names, e.g. the municipality.
+    data_controller: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     schools: Mapped[list[School]] = relationship(
@@ -61,6 +67,9 @@ class School(Base):
         UniqueConstraint("project_id", "name"),
         UniqueConstraint("project_id", "code"),
         CheckConstraint(in_list("arm", ARMS), name="arm_known"),
+        CheckConstraint(
+            "language IS NULL OR language IN ('nb', 'nn')", name="language_written_norwegian"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +82,8 @@ class School(Base):
     arm: Mapped[str] = mapped_column(String(20))
     #: Where round reminders go (the school's own contact; never parents).
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    #: The school's written Norwegian (nb or nn) for its report; None: bokmål.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     project: Mapped[Project] = relationship(back_populates="schools")
     groups: Mapped[list[Group]] = relationship(

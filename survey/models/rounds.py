@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from instruments import RESPONDENT_TYPES
@@ -116,6 +116,7 @@ class AccessCode(Base):
             name="class_code_has_pupil_group",
         ),
         CheckConstraint("kind = 'link' OR NOT is_used", name="only_links_are_used"),
+        CheckConstraint("kind = 'link' OR NOT is_voided", name="only_links_are_voided"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +132,12 @@ class AccessCode(Base):
     #: For links: that the link was used; not when (a day could be matched with the
     #: response's), and the response is not linked back.
     is_used: Mapped[bool] = mapped_column(default=False)
+    #: For links: the batch was voided before this link was used; it opens a page saying so.
+    is_voided: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: For links: the batch it was made in (see LinkBatch).
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("link_batch.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship()

@@ -14,6 +14,8 @@ from survey.models.base import Base, in_list
 from survey.models.project import Project, School
 
 ROLES = ("admin", "project_lead", "school_contact", "evaluator")
+#: What a one-time link lets its holder do: set a first password, or a new one.
+TOKEN_PURPOSES = ("invite", "reset")
 
 user_project = Table(
     "user_project",
@@ -51,6 +53,25 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class PasswordToken(Base):
+    """A one-time link to set a password, mailed to the user; stored only as a hash."""
+
+    __tablename__ = "password_token"
+    __table_args__ = (CheckConstraint(in_list("purpose", TOKEN_PURPOSES), name="purpose_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    #: SHA-256 of the token in the link; the link itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    #: Set when the link was used, or voided because the password changed another way.
+    used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEvent(Base):

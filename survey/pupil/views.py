@@ -190,6 +190,7 @@ def _survey_page(
         is_panel=is_panel,
         card_error=card_error,
         data={**data, "idle": _idle_settings(), "panel": is_panel},
+        support=instrument.support_messages(lang),
     )
 
 
@@ -287,7 +288,9 @@ def form_finish() -> tuple[str, int] | BaseResponse:
 
 @blueprint.get("/elev/takk")
 def form_thanks() -> tuple[str, int]:
-    return _render("pupil/thanks.html")
+    context = _survey_context()
+    support = context[0].instrument.support_messages(context[1]) if context else []
+    return _render("pupil/thanks.html", support=support)
 
 
 @blueprint.get("/elev/er-du-der")

@@ -6,8 +6,8 @@ from flask import Flask
 
 from survey import clock
 from survey.db import get_database
+from survey.jobs.periodic import Job
 from survey.retention.operations import purge_expired_projects
-from survey.scheduler import Job
 
 
 def purge_expired(app: Flask) -> None:

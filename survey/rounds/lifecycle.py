@@ -1,4 +1,5 @@
-"""The round lifecycle, planned → open → closed: by hand, or on time by the worker. Only flush.
+"""The round lifecycle, planned → open → closed: by hand, or on time by the worker; an admin
+may open a closed round again. Only flush.
 
 Each change of state is one conditional UPDATE (`WHERE status = <from>`), so a round opens or
 closes exactly once even when the schedule job runs twice, in two processes at once, or while a
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from survey import audit
 from survey.clock import today_in_norway
 from survey.links import pool
-from survey.models import AccessCode, Answer, LinkDraft, Response, Round, User
+from survey.models import AccessCode, Answer, LinkBatch, LinkDraft, Response, Round, User
 from survey.rounds.operations import create_class_codes
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ def close_round(
     if round_.closes_at > now:  # closed by hand before the planned time
         round_.closes_at = max(now, round_.opens_at + dt.timedelta(seconds=1))
     drafts = discard_link_drafts(session, round_.id)
+    forget_link_batch_tokens(session, round_.id)
     unsent = discard_unsent_pupil_responses(session, round_.id)
     audit.record(
         session,
@@ -153,6 +155,36 @@ def close_round(
     return True
 
 
+def reopen_round(
+    session: Session, round_: Round, closes_at: dt.datetime, now: dt.datetime, user: User
+) -> bool:
+    """Open a closed round again until `closes_at`, by an admin; True if this call did it.
+
+    What the close discarded (unsent drafts, the batches' sealed tokens) stays discarded, and
+    the link responses it released stay released; new link answers wait in the pool again.
+    """
+    if round_.status != "closed":
+        raise LifecycleError("not_closed", "only a closed round can be reopened")
+    if closes_at <= now:
+        raise LifecycleError("closes_in_past", "the new closing time must lie ahead")
+    previous = round_.closes_at
+    if not _move(session, round_, "closed", "open"):
+        return False
+    round_.closes_at = closes_at
+    session.flush()
+    audit.record(
+        session,
+        "round.reopened",
+        user=user,
+        project_id=round_.project_id,
+        round_id=round_.id,
+        previous_closes_at=previous.isoformat(),
+        closes_at=closes_at.isoformat(),
+    )
+    log.info("reopened round %s", round_.id)
+    return True
+
+
 def _app_secret_key(session: Session, round_id: int) -> str | None:
     """The app's secret key, asked for only when there is something pooled to open."""
     if pool.pooled_count(session, round_id) == 0:
@@ -166,6 +198,17 @@ def discard_link_drafts(session: Session, round_id: int) -> int:
     result = session.execute(
         delete(LinkDraft)
         .where(LinkDraft.access_code_id.in_(in_round))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def forget_link_batch_tokens(session: Session, round_id: int) -> int:
+    """No letter is sent for a closed round, so no batch keeps its tokens sealed any more."""
+    result = session.execute(
+        update(LinkBatch)
+        .where(LinkBatch.round_id == round_id, LinkBatch.sealed_tokens.is_not(None))
+        .values(sealed_tokens=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

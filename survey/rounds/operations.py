@@ -80,6 +80,27 @@ def create_class_codes(session: Session, round_: Round, secret_key: str) -> list
     return made
 
 
+def class_codes_for_new_group(
+    session: Session, project_id: int, group_id: int, school_id: int, secret_key: str
+) -> list[AccessCode]:
+    """A class added while a round is open gets its code at once, in every such round.
+
+    Without it the class counts in the monitor's denominator but its pupils cannot answer.
+    """
+    rounds = session.scalars(
+        select(Round).where(Round.project_id == project_id, Round.status == "open")
+    )
+    made = [
+        _new_class_code(session, round_, school_id, group_id, secret_key)
+        for round_ in rounds
+        if round_.instrument_for("pupil") is not None
+    ]
+    session.flush()
+    if made:
+        log.info("made class codes for new group %s in %d open rounds", group_id, len(made))
+    return made
+
+
 def _new_class_code(
     session: Session, round_: Round, school_id: int, group_id: int, secret_key: str
 ) -> AccessCode:
@@ -109,6 +130,7 @@ def create_links(
     count: int,
     secret_key: str,
     group_id: int | None = None,
+    batch_id: int | None = None,
 ) -> list[str]:
     """Make `count` one-time link tokens; the tokens are returned once and never stored.
 
@@ -124,6 +146,7 @@ def create_links(
             respondent_type=respondent_type,
             school_id=school_id,
             group_id=group_id,
+            batch_id=batch_id,
             code_hash=codes.link_token_hash(secret_key, token),
         )
         for token in tokens

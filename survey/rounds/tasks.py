@@ -1,5 +1,5 @@
-"""Scheduled round jobs: open and close on time, release the link pool, recompute models after a
-close, remind schools.
+"""Scheduled round jobs: open and close on time, release the link pool, ask for the analysis
+after a close (the analysis job runs it), remind schools.
 
 Nothing is kept in the scheduler: every run derives what is due from the rounds' own times and
 the audit log, so a worker that was stopped catches up at its next start, and running a job
@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from survey import audit, clock
 from survey.clock import today_in_norway
 from survey.db import get_database
+from survey.jobs.periodic import Job
 from survey.links import pool
 from survey.models import AuditEvent
 from survey.rounds import lifecycle
 from survey.rounds.reminders import send_due_reminders
-from survey.scheduler import Job
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def apply_round_schedule(app: Flask) -> None:
 
 
 def projects_awaiting_recompute(session: Session) -> list[int]:
-    """Projects with a round closed since their models were last recomputed for a close."""
+    """Projects with a round closed since their analysis was last asked for a close."""
 
     def latest(action: str):
         return (
@@ -65,25 +65,13 @@ def projects_awaiting_recompute(session: Session) -> list[int]:
 
 
 def recompute_after_close(app: Flask) -> None:
-    """Closing a round triggers the model recompute, here in the worker and never in a request."""
-    database = get_database(app)
-    with app.app_context():
-        with database.session_scope() as session:
-            due = projects_awaiting_recompute(session)
-        for project_id in due:
-            try:
-                with database.session_scope() as session:
-                    recompute_models(session, project_id)
-                    audit.record(session, RECOMPUTED, project_id=project_id)
-            except Exception:
-                log.exception("recomputing the models of project %s failed", project_id)
+    """A closed round asks for its project's analysis, once: the analysis job runs it."""
+    from survey.analysis.tasks import enqueue_analysis
 
-
-def recompute_models(session: Session, project_id: int) -> None:
-    """The hook into the analysis feature (`survey.analysis.operations.analyze_project`)."""
-    from survey.analysis.operations import analyze_project
-
-    analyze_project(session, project_id)
+    with app.app_context(), get_database(app).session_scope() as session:
+        for project_id in projects_awaiting_recompute(session):
+            enqueue_analysis(session, project_id)
+            audit.record(session, RECOMPUTED, project_id=project_id)
 
 
 def release_link_pool(app: Flask) -> None:

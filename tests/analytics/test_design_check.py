@@ -174,3 +174,16 @@ def test_every_fitted_trend_carries_the_check_of_each_shown_round():
     hidden = fit_with_fallback(pd.concat([thin, few]), group=None, min_group_size=5)
     assert hidden.did("2")["suppressed"]
     assert hidden.design_checks == ()
+
+
+def test_one_arm_losing_more_of_its_pupils_is_warned_of():
+    from analytics.trend_fallback import fit_with_fallback
+
+    rng = np.random.default_rng(11)
+    data = _pupils({f"s{i}": 0.0 for i in range(8)}, {f"s{i}" for i in range(4)}, rng, pupils=20)
+    later = (data["round"] == "2") & (data["arm"] == "intervention")
+    thinned = data[~later | (rng.random(len(data)) < 0.6)]  # 40 % of intervention pupils gone
+
+    (warning,) = [w for w in fit_with_fallback(thinned, group=None).warnings if "faller fra" in w]
+    assert "på tiltaksskolene, mot 100 % på sammenligningsskolene" in warning
+    assert not [w for w in fit_with_fallback(data, group=None).warnings if "faller fra" in w]

@@ -97,3 +97,8 @@ def test_status_to_dict_is_plain_json() -> None:
     data = track_goal(KONFLIKT_DOWN, trend({"Vår 2023": (-0.4, -0.5, -0.3)}), ROUNDS).to_dict()
     assert data["status"] == "reached" and data["goal"]["target_value"] == -0.25
     assert isinstance(data["estimate"], float)
+
+
+def test_the_reason_names_whose_change_the_goal_is_judged_on() -> None:
+    status = track_goal(KONFLIKT_DOWN, trend({"Vår 2023": (-0.30, -0.45, -0.15)}), ROUNDS)
+    assert "endringen fra første runde på tiltaksskolene \u22120,30" in status.reason

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from dashboards.reading import (
     design_sentence,
-    ordinal_sentence,
     panel_sentence,
     trend_sentence,
     triangulation_sentence,
 )
+from dashboards.reading_ordinal import ordinal_sentence
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
 from instruments.reading import ConstructInfo

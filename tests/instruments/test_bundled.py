@@ -21,8 +21,9 @@ def _choice_items(instrument: Instrument) -> int:
 def test_every_bundled_instrument_loads() -> None:
     loaded = {(found.id, found.version) for found in bundled_instruments()}
 
-    assert loaded == {(key, version) for key in CHOICE_ITEMS_PLANNED for version in (1, 2)}
-    assert bundled_instrument("parent") is bundled_instrument("parent", 2)
+    third = {("parent", 3), ("pupil-5-7", 3)}
+    assert loaded == {(key, version) for key in CHOICE_ITEMS_PLANNED for version in (1, 2)} | third
+    assert bundled_instrument("parent") is bundled_instrument("parent", 3)
 
 
 @pytest.mark.parametrize("instrument", bundled_instruments(), ids=lambda found: found.id)

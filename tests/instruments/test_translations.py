@@ -119,3 +119,16 @@ def test_a_version_without_status_counts_its_own_language_as_the_original() -> N
     assert first.translation("nb").reviewed
     assert first.to_json().keys() == bundled_instrument("staff", 1).to_json().keys()
     assert "translations" not in first.to_json()
+
+
+def test_the_parent_free_text_hint_says_you_need_not_answer() -> None:
+    hint = bundled_instrument("parent").item("kommentar").help
+    assert hint["nb"].startswith("Du trenger ikke svare.")
+    assert "må ikke svare" not in hint["nb"]
+
+
+def test_a_support_message_must_be_in_every_language_of_the_instrument() -> None:
+    data = bundled_instrument("pupil-5-7").to_json()
+    del data["constructs"]["krenkelser"]["support"]["ar"]
+    with pytest.raises(InstrumentError, match="support"):
+        instrument_from_json(data)

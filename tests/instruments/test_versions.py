@@ -49,7 +49,7 @@ def test_first_versions_keep_the_hash_they_were_frozen_with(instrument_id: str) 
 
 def test_a_first_version_frozen_before_the_second_existed_still_loads() -> None:
     stored = bundled_instrument("pupil-5-7", 1).to_json()
-    assert bundled_instrument("pupil-5-7").version == 2
+    assert bundled_instrument("pupil-5-7").version >= 2
 
     rebuilt = instrument_from_json(stored)
 
@@ -114,7 +114,7 @@ def test_a_later_version_without_a_changelog_is_refused() -> None:
 
 
 def test_changelog_entries_are_checked_against_the_file() -> None:
-    data = bundled_instrument("pupil-5-7").to_json()
+    data = bundled_instrument("pupil-5-7", 2).to_json()
     data["changelog"].append({"version": 3, "notes": ["From the future."]})
     data["changelog"][1]["reworded"].append("no_such_item")
 

@@ -23,12 +23,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import openpyxl
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
 from survey.exports.package import FORMATS
-from survey.models import ApiToken, Goal
+from survey.models import ApiToken, Goal, LinkBatch
 from tests.privacy.world import CONSTRUCTS, PrivacyProject
 
 #: Endpoints that are not read, and why.
@@ -37,6 +38,7 @@ NOT_OUTPUTS = {
     r"^printable\.": "blank questionnaires to print",
     r"^auth\.": "the log-in page",
     r"^(static|dashboards\.static|dashboards\.plotly_\w+)$": "static files",
+    r"^exports\.job_(page|status|file)$": "read by `exports`: an export job, its requester's only",
 }
 #: Writes that answer with a file. A write that looks like a download (by its name or its
 #: path) must be here, read as an export or declared free of answers.
@@ -104,6 +106,11 @@ def _parameter_values(rule: Rule, world: PrivacyProject, session: Session) -> li
         "round_id": [round_.id for round_ in world.rounds],
         "goal_id": list(session.scalars(select(Goal.id).filter_by(project_id=world.project.id))),
         "token_id": list(session.scalars(select(ApiToken.id))),
+        "batch_id": list(
+            session.scalars(
+                select(LinkBatch.id).where(LinkBatch.round_id.in_([r.id for r in world.rounds]))
+            )
+        ),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"teach tests/privacy/outputs.py the parameter(s) {missing} of {rule.rule}"
@@ -203,7 +210,7 @@ class Reader:
         if kind is None:
             self.problems.append(f"GET {url}: cannot read {reply.mimetype}; declare it in BINARY")
             return
-        text = reply.get_data(as_text=True)
+        text = _pdf_text(reply.data) if kind == "pdf" else reply.get_data(as_text=True)
         yield Output(url, endpoint, kind, text, values)
         if kind != "page" or not endpoint.startswith("dashboards."):
             return
@@ -241,10 +248,19 @@ class Reader:
             if free_text:
                 form["free_text"] = "on"
             reply = client.post(url, data=form)
+            reply.close()
+            if reply.status_code != 303:
+                self.problems.append(f"POST {url} format={fmt}: {reply.status_code}")
+                continue
+            job = reply.headers["Location"]  # the export is a job: its page, status and file
+            page, status = self._get(client, job), client.get(f"{job}/status")
+            outputs.append(Output(job, "exports.job_page", "page", page.get_data(as_text=True)))
+            outputs.append(Output(f"{job}/status", "exports.job_status", "json", status.text))
+            reply = client.get(status.get_json()["download_url"])
             body = reply.get_data()
             reply.close()
             if reply.status_code != 200:
-                self.problems.append(f"POST {url} format={fmt}: {reply.status_code}")
+                self.problems.append(f"GET {job}/file: {reply.status_code}")
                 continue
             source = f"{url} format={fmt}"
             for name, text in _files(fmt, body):
@@ -266,7 +282,13 @@ def _kind(mimetype: str) -> str | None:
         "text/plain": "text",
         "text/css": "text",
         "text/javascript": "text",
+        "application/pdf": "pdf",
     }.get(mimetype)
+
+
+def _pdf_text(body: bytes) -> str:
+    """A PDF's words (the school report), compared as text: its bytes carry no answers."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
 def _files(fmt: str, body: bytes) -> Iterator[tuple[str, str]]:

@@ -39,7 +39,7 @@ from tests.round_fixtures import NOW, give_instruments
 PARENTS = 20
 MIN_GROUP_SIZE = 5
 ITEMS = pages_of(bundled_instrument("parent", 1))[0].items[:2]
-COLUMNS = [item_variable_name("parent", item.id) for item in ITEMS]
+COLUMNS = [item_variable_name("parent", item.id, item.construct) for item in ITEMS]
 #: Random matching of 20 gets 1 right on average; 7 or more has probability below 1e-4.
 CHANCE_BOUND = 6
 #: In the database, batches are released one after the other, so id order follows the order

@@ -22,7 +22,7 @@ from instruments import bundled_instrument
 from survey.accounts.operations import create_user
 from survey.admin.projects.operations import create_project
 from survey.admin.tokens.operations import create_api_token
-from survey.analysis.requests import run_requested_analyses
+from survey.analysis.tasks import run_requested_analyses
 from survey.links.phone_pages import pages_of
 from survey.models import ModelResult
 from survey.rounds.operations import create_links

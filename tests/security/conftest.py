@@ -12,7 +12,17 @@ from sqlalchemy.orm import Session
 from instruments import bundled_instrument
 from survey.accounts.operations import create_user
 from survey.admin.tokens.operations import create_api_token
-from survey.models import AccessCode, Goal, Group, Project, Round, School, User
+from survey.models import (
+    AccessCode,
+    BackgroundJob,
+    Goal,
+    Group,
+    LinkBatch,
+    Project,
+    Round,
+    School,
+    User,
+)
 from survey.rounds.operations import (
     create_class_codes,
     create_links,
@@ -34,6 +44,8 @@ class Side:
     round: Round
     goal: Goal
     link_token: str
+    batch_id: int = 0
+    job_id: int = 0  #: an export job nobody in the matrix requested: everyone's 404
 
 
 @dataclass
@@ -71,9 +83,22 @@ def _side(session: Session, name: str) -> Side:
         set_round_instrument(session, round_, freeze_instrument(session, bundled_instrument(key)))
     round_.status = "open"
     create_class_codes(session, round_, TEST_SECRET_KEY)
-    [token] = create_links(session, round_, school.id, "parent", 1, TEST_SECRET_KEY)
+    batch = LinkBatch(
+        round_id=round_.id,
+        school_id=school.id,
+        respondent_type="parent",
+        language="nb",
+        link_count=1,
+    )
+    session.add(batch)
     session.flush()
-    return Side(project, school, other, group, round_, goal, token)
+    [token] = create_links(
+        session, round_, school.id, "parent", 1, TEST_SECRET_KEY, batch_id=batch.id
+    )
+    job = BackgroundJob(kind="export", project_id=project.id, params={"format": "csv"})
+    session.add(job)
+    session.flush()
+    return Side(project, school, other, group, round_, goal, token, batch.id, job.id)
 
 
 @pytest.fixture
@@ -115,6 +140,8 @@ def url_values(side: Side) -> dict[str, object]:
         "school_id": side.school.id,
         "group_id": side.group.id,
         "round_id": side.round.id,
+        "batch_id": side.batch_id,
+        "job_id": side.job_id,
         "goal_id": side.goal.id,
         "token": side.link_token,
         "number": 1,

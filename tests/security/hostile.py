@@ -30,7 +30,18 @@ HOSTILE_STRINGS: dict[str, str] = {
 }
 
 #: Fields that hold free text, where a script tag or an SQL fragment is kept as typed...
-FREE_TEXT = {"name", "description", "label", "text", "kommentar"}
+#: (A password may be any text: it is kept only as a hash, and never shown.)
+FREE_TEXT = {
+    "name",
+    "description",
+    "label",
+    "text",
+    "kommentar",
+    "password",
+    "letter_sender",
+    "letter_contact",
+    "data_controller",
+}
 #: ...these kinds of hostile string, that is: plain text, shown escaped.
 KEPT_AS_TEXT = {"script tag", "sql", "template"}
 #: How a page shows SCRIPT: escaped by Jinja.

@@ -25,7 +25,7 @@ from survey.api import API_KEY
 from survey.models import AccessCode, ApiToken
 from survey.rounds.codes import class_code_from_seed
 from tests.conftest import TEST_SECRET_KEY
-from tests.security.conftest import World, url_values
+from tests.security.conftest import PASSWORD, World, url_values
 from tests.security.hostile import (
     Form,
     Outcome,
@@ -102,6 +102,23 @@ def role_for(endpoint: str) -> str:
     return "admin"
 
 
+def _account_fixes(world: World) -> dict[str, dict[str, str]]:
+    """What a person types into the account forms (passwords, a ticked confirmation)."""
+    project, new = str(world.target.project.id), "a new long enough password"
+    return {
+        "admin.users.invite": {"email": "ny@example.no", "role": "evaluator", "projects": project},
+        "admin.users.update": {"role": "evaluator", "projects": project},
+        "admin.users.temporary_password": {"password": new},
+        "admin.users.remove": {"confirm": "yes"},
+        "auth.request_reset": {"email": world.users["evaluator"].email},
+        "staff.change_password": {
+            "old_password": PASSWORD,
+            "password": new,
+            "password_again": new,
+        },
+    }
+
+
 class Walk:
     """The app, the world and one browser, with the forms found on the app's pages."""
 
@@ -123,6 +140,7 @@ class Walk:
         self._fixes = {
             **FIXES,
             "pupil.enter_class_code": {"code": class_code_from_seed(TEST_SECRET_KEY, seed)},
+            **_account_fixes(world),
         }
         self.forms: dict[str, Form] = {}
         #: The fields of the pages' get forms (filters): what query strings hold.
@@ -149,6 +167,7 @@ class Walk:
             "client_id": CLIENT_ID,
             "item_id": PUPIL_ITEM,
             "token_id": self.token_id,
+            "user_id": self.world.users["evaluator"].id,
         }
         missing = set(rule.arguments) - set(known) - set(overrides)
         assert not missing, f"teach the hostile walk the parameter(s) {missing} of {rule.rule}"
@@ -287,4 +306,4 @@ class Walk:
         make_links = f"/admin/rounds/{side.round.id}/links"
         target = f"parent:school:{side.school.id}"
         data = {"target": target, "count": "2", "language": "nb", "csrf_token": CSRF}
-        self._collect("admin", make_links, "POST", data=data)
+        self._collect("admin", make_links, "POST", data=data, follow_redirects=True)

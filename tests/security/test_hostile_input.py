@@ -34,14 +34,22 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 REFUSED_UNFILLED = {"admin.schools.import_file", "auth.submit_login"}
 #: Routes that take no fields at all: a button, not a form.
 ACTIONS = {
+    "admin.batches.void",
     "admin.goals.delete",
     "admin.rounds.close_now",
     "admin.rounds.open_now",
+    "admin.rounds.reopen",  # its form is on a closed round's page; the walk's round is open
     "admin.schools.delete_group",
     "admin.tokens.revoke",
+    "admin.users.deactivate",
+    "admin.users.reactivate",
+    "admin.users.reset_link",
     "api_rounds.close_round",
     "api_rounds.open_round",
     "auth.logout",
+    # Its form is only on the page of a live one-time link, which the walk has none of; its
+    # fields are passwords, hashed and never shown (tests/survey/accounts covers it).
+    "auth.save_password",
     "links.submit",
     "pupil.form_finish",
     "pupil.start_form_survey",

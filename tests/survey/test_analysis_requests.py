@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from survey.analysis import requests
+from survey.analysis import requests, tasks
 from survey.models import User
 
 
@@ -36,21 +36,21 @@ def test_a_request_is_pending_until_the_job_has_run(app, session, lead, analyses
     project, user = lead
     requests.request_recompute(session, project.id, user)
     assert requests.pending_request(session, project.id) is not None
-    requests.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
     assert analyses == [project.id]
     assert requests.pending_request(session, project.id) is None
 
 
 def test_the_job_runs_nothing_when_nothing_was_asked(app, session, lead, analyses) -> None:
-    requests.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
     assert analyses == []
 
 
 def test_running_the_job_twice_runs_a_request_once(app, session, lead, analyses) -> None:
     project, user = lead
     requests.request_recompute(session, project.id, user)
-    requests.run_requested_analyses(app)
-    requests.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
     assert analyses == [project.id]
 
 
@@ -64,7 +64,7 @@ def test_a_failed_analysis_is_logged_and_not_retried_in_a_loop(
 
     monkeypatch.setattr("survey.analysis.operations.analyze_project", broken)
     requests.request_recompute(session, project.id, user)
-    requests.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
     assert "requested analysis of project" in caplog.text
     assert requests.pending_request(session, project.id) is None
 
@@ -79,8 +79,8 @@ def test_a_failed_request_is_recorded_for_the_dashboard(app, session, lead, monk
 
     monkeypatch.setattr("survey.analysis.operations.analyze_project", broken)
     requests.request_recompute(session, project.id, user)
-    requests.run_requested_analyses(app)
-    requests.run_requested_analyses(app)  # a minute later: nothing to retry
+    tasks.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)  # a minute later: nothing to retry
     failure = current_failure(session, project.id)
     assert failure.what == "ValueError: fewer responses than fixed effects"
     assert failure.attempts == 1
@@ -97,7 +97,7 @@ def test_a_request_made_while_the_job_runs_waits_for_the_next_run(
 
     monkeypatch.setattr("survey.analysis.operations.analyze_project", analyze_while_someone_asks)
     requests.request_recompute(session, project.id, user)
-    requests.run_requested_analyses(app)
+    tasks.run_requested_analyses(app)
     assert requests.pending_request(session, project.id) is not None
 
 

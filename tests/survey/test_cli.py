@@ -61,3 +61,29 @@ def test_create_user_makes_an_admin(runner) -> None:
     assert "Created admin@x.no (admin)" in _ok(
         runner, "create-user", "Admin@X.no", "--role", "admin", "--password", "long-enough-pw"
     )
+
+
+def test_create_user_reads_a_piped_password_without_a_getpass_warning(tmp_path) -> None:
+    """`echo pw | trivsel create-user …` is how scripts make the first admin (issue 17)."""
+    import os
+    import subprocess
+    import sys
+
+    from survey.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'pipe.db'}"
+    upgrade(url)
+    env = {**os.environ, "TRIVSEL_DATABASE_URL": url, "PYTHONWARNINGS": "default"}
+    env["TRIVSEL_SECRET_KEY"] = "cli-test-secret-key-long-enough-to-be-real"
+    done = subprocess.run(
+        [sys.executable, "-m", "survey.cli", "create-user", "a@x.no", "--role", "admin"],
+        input="long-enough-pw\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Created a@x.no (admin)" in done.stdout
+    assert "GetPassWarning" not in done.stderr + done.stdout

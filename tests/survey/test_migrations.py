@@ -59,3 +59,34 @@ def test_upgrade_twice_changes_nothing(empty_database_url: str) -> None:
     finally:
         engine.dispose()
     assert version == heads()[0]
+
+
+def test_upgrading_a_database_in_use_keeps_every_row(empty_database_url: str) -> None:
+    """A migration that rebuilds a parent table (SQLite batch mode) must not cascade its drop
+    into the rows that point at it: classes, codes and answers of every school."""
+    upgrade(empty_database_url, revision="l1_links_bound_and_pooled")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO project (id, name, min_group_size, languages, delete_after_on,"
+                " is_panel, created_at) VALUES (9001, 'P', 10, '[\"nb\"]', '2030-01-01',"
+                " false, '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO school (id, project_id, name, code, arm)"
+                " VALUES (9001, 9001, 'S', 'S9001', 'intervention')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO school_group (id, school_id, grade, label, enrolled)"
+                " VALUES (9001, 9001, 5, '5A', 20)"
+            )
+        )
+    upgrade(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM school_group")) == 1
+    engine.dispose()

@@ -22,6 +22,10 @@ def link_url(token: str | None, path: str | None = None) -> str:
     return base.rstrip("/") + path
 
 
+#: The respondent type as the school's staff say it, in the link CSV's «gruppe» column.
+GROUP_WORDS = {"pupil": "elev", "parent": "foresatt", "staff": "ansatt"}
+
+
 def link_csv(
     school: School, group: Group | None, respondent_type: str, language: str, tokens: Sequence[str]
 ) -> str:
@@ -35,7 +39,7 @@ def link_csv(
             number,
             school.name,
             group.label if group else "",
-            respondent_type,
+            GROUP_WORDS.get(respondent_type, respondent_type),
             language,
             link_url(token),
         ]

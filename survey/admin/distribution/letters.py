@@ -90,6 +90,22 @@ def link_letters_pdf(batch: LinkLetters, urls: Sequence[str]) -> bytes:
         return bytes(pdf.output())
 
 
+def _responsible(letter: InformationLetter) -> list[str]:
+    """Who is responsible for the data, whom to ask, and who sends the letter."""
+    lines = []
+    if letter.data_controller:
+        lines.append(
+            _(
+                "Behandlingsansvarlig for opplysningene er %(controller)s.",
+                controller=letter.data_controller,
+            )
+        )
+    if letter.contact:
+        lines.append(_("Har du spørsmål, kan du kontakte %(contact)s.", contact=letter.contact))
+    lines.append(_("Med vennlig hilsen %(sender)s", sender=letter.sender or letter.school))
+    return lines
+
+
 @dataclass(frozen=True)
 class InformationLetter:
     language: str
@@ -100,6 +116,10 @@ class InformationLetter:
     questionnaire_url: str
     #: Panel mode: the letter says that the rounds of one pupil are linked by a card code.
     is_panel: bool = False
+    #: From the project's settings; a letter without them says less, never something wrong.
+    sender: str | None = None
+    contact: str | None = None
+    data_controller: str | None = None
 
 
 def _privacy(letter: InformationLetter) -> str:
@@ -151,6 +171,8 @@ def information_letter_pdf(letter: InformationLetter) -> bytes:
             )
         )
         pdf.text_block(_("Skolen noterer bare hvor mange elever som ikke er med, ikke hvem."))
+        for line in _responsible(letter):
+            pdf.text_block(line)
         pdf.link_box(
             letter.questionnaire_url,
             _("Du kan lese spørsmålene på forhånd. Skann QR-koden, eller åpne lenken:"),

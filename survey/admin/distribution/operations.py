@@ -1,13 +1,16 @@
-"""Writes for distribution: link batches and opt-out counts. Only flush, never commit."""
+"""Writes for distribution: link batches (made, voided) and opt-out counts. Only flush."""
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.models import Group, OptOutCount, Round, School, User
+from survey.clock import utcnow
+from survey.links.sealing import seal_batch
+from survey.models import AccessCode, Group, LinkBatch, OptOutCount, Round, School, User
 from survey.rounds.operations import create_links
 
 log = logging.getLogger(__name__)
@@ -22,8 +25,21 @@ def make_link_batch(
     count: int,
     secret_key: str,
     group: Group | None = None,
-) -> list[str]:
-    """`count` new one-time links; the tokens are returned here once and stored only hashed."""
+    language: str = "nb",
+) -> tuple[LinkBatch, list[str]]:
+    """`count` new one-time links in a batch; the links are stored only hashed, and the batch
+    keeps them sealed (key from the secret key) until the round closes or it is voided."""
+    batch = LinkBatch(
+        round_id=round_.id,
+        school_id=school.id,
+        group_id=group.id if group else None,
+        respondent_type=respondent_type,
+        language=language,
+        link_count=count,
+        created_by_id=user.id,
+    )
+    session.add(batch)
+    session.flush()
     tokens = create_links(
         session,
         round_,
@@ -31,8 +47,11 @@ def make_link_batch(
         respondent_type,
         count,
         secret_key,
-        group_id=group.id if group else None,
+        group_id=batch.group_id,
+        batch_id=batch.id,
     )
+    batch.sealed_tokens = seal_batch(secret_key, batch.id, tokens)
+    session.flush()
     audit.record(
         session,
         "links.created",
@@ -40,11 +59,45 @@ def make_link_batch(
         project_id=round_.project_id,
         round_id=round_.id,
         school_id=school.id,
-        group_id=group.id if group else None,
+        group_id=batch.group_id,
         respondent_type=respondent_type,
         count=count,
+        batch_id=batch.id,
     )
-    return tokens
+    return batch, tokens
+
+
+def void_link_batch(session: Session, user: User, batch: LinkBatch) -> int:
+    """Void the batch's unused links and forget its tokens; returns how many links were voided.
+
+    A link already used stays counted: its response was sent and cannot be told apart.
+    """
+    if batch.is_voided:
+        return 0
+    result = session.execute(
+        update(AccessCode)
+        .where(AccessCode.batch_id == batch.id, AccessCode.is_used.is_(False))
+        .values(is_voided=True)
+        .execution_options(synchronize_session=False)
+    )
+    voided = result.rowcount or 0
+    batch.voided_at = utcnow()
+    batch.sealed_tokens = None
+    session.flush()
+    audit.record(
+        session,
+        "links.voided",
+        user=user,
+        project_id=batch.school.project_id,
+        round_id=batch.round_id,
+        school_id=batch.school_id,
+        group_id=batch.group_id,
+        respondent_type=batch.respondent_type,
+        batch_id=batch.id,
+        voided=voided,
+    )
+    log.info("voided %d links of batch %s", voided, batch.id)
+    return voided
 
 
 def record_opt_outs(session: Session, user: User, round_: Round, counts: dict[int, int]) -> None:

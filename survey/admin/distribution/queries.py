@@ -1,11 +1,15 @@
-"""Reads for distribution: class codes, and whether posted tokens are a batch of a round."""
+"""Reads for distribution: class codes, link batches, and whether posted tokens are a batch of
+a round."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.models import AccessCode, Round
+from survey.links.sealing import open_batch
+from survey.models import AccessCode, LinkBatch, Round
 from survey.rounds import codes
 
 
@@ -36,9 +40,40 @@ def links_of_batch(
             AccessCode.code_hash.in_(hashes),
             AccessCode.round_id == round_id,
             AccessCode.kind == "link",
+            AccessCode.is_voided.is_(False),
             AccessCode.respondent_type == respondent_type,
             AccessCode.school_id == school_id,
             AccessCode.group_id.is_(None) if group_id is None else AccessCode.group_id == group_id,
         )
     )
     return bool(tokens) and found == len(hashes) == len(tokens)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A link batch as the list shows it: how many of its links were used or voided."""
+
+    batch: LinkBatch
+    used: int
+    voided: int
+
+
+def batches_of_round(session: Session, round_id: int) -> list[BatchRow]:
+    """The round's link batches, newest first."""
+    used = func.count(AccessCode.id).filter(AccessCode.is_used)
+    voided = func.count(AccessCode.id).filter(AccessCode.is_voided)
+    rows = session.execute(
+        select(LinkBatch, used, voided)
+        .outerjoin(AccessCode, AccessCode.batch_id == LinkBatch.id)
+        .where(LinkBatch.round_id == round_id)
+        .group_by(LinkBatch.id)
+        .order_by(LinkBatch.id.desc())
+    )
+    return [BatchRow(batch, used_count, voided_count) for batch, used_count, voided_count in rows]
+
+
+def batch_tokens(batch: LinkBatch, secret_key: str) -> list[str] | None:
+    """The batch's tokens while they are kept (round open, batch not voided), else None."""
+    if batch.sealed_tokens is None or batch.is_voided:
+        return None
+    return open_batch(secret_key, batch.id, batch.sealed_tokens)

@@ -1,9 +1,11 @@
 """Distribution pages: class codes, link batches (CSV and PDF letters), the information letter
 about the pupil survey, and opt-out counts per class.
 
-A batch's tokens exist in clear only in the response that makes them: the page shows them in
-hidden fields of two download forms, sent with `Cache-Control: no-store`, and posting them back
-gives the CSV or the letters. The server keeps only their hashes.
+Making a batch is a POST that redirects to the batch's page (post/redirect/get), so a reload
+never makes a second batch. The batch page (`batches.py`) shows the tokens in hidden fields of
+two download forms, sent with `Cache-Control: no-store`; posting them back gives the CSV or the
+letters. The database keeps the tokens' hashes, and the batch keeps them sealed until the round
+closes or the batch is voided (docs/security.md).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from werkzeug import Response
 
 from survey import audit
 from survey.admin.distribution import operations, queries
+from survey.admin.distribution.code_sheet import ClassCodePage, class_code_sheet_pdf
 from survey.admin.distribution.files import batch_of, link_csv, link_url, safe_name
 from survey.admin.distribution.letters import (
     InformationLetter,
@@ -85,6 +88,7 @@ def _page(round_: Round, status: int = 200, **context: Any) -> tuple[str, int]:
         tallies=counts.link_tallies(session, round_.id),
         class_codes=queries.class_codes(session, round_, secret_key),
         opt_outs=counts.opt_outs(session, round_.id),
+        batches=queries.batches_of_round(session, round_.id),
         letter_languages=letter_languages(round_),
         printable_url=printable_url,
         **context,
@@ -111,7 +115,7 @@ def _target_rows(round_: Round, target: str) -> tuple[School, Group | None, str]
 
 @blueprint.post("/links")
 @lead_required
-def make_links(round_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+def make_links(round_id: int) -> tuple[str, int] | Response:
     round_ = round_or_404(round_id)
     data, errors, raw = read_form(LinkBatchForm(letter_languages(round_)), request.form)
     if data is None:
@@ -122,7 +126,7 @@ def make_links(round_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, in
     count = data["count"] or (group.enrolled if group else sum(g.enrolled for g in school.groups))
     if count < 1:
         return _page(round_, 422, values=raw, errors={"count": [_("Skriv et tall.")]})
-    tokens = operations.make_link_batch(
+    batch, _tokens = operations.make_link_batch(
         db_session(),
         acting_user(),
         round_,
@@ -131,20 +135,9 @@ def make_links(round_id: int) -> tuple[str, int, dict[str, str]] | tuple[str, in
         count,
         current_app.config["SECRET_KEY"],
         group,
+        data["language"],
     )
-    page = render_template(
-        "admin/links_made.html",
-        project=round_.project,
-        round=round_,
-        school=school,
-        group=group,
-        respondent_type=respondent_type,
-        target=data["target"],
-        language=data["language"],
-        tokens=tokens,
-        sample_url=link_url(tokens[0]),
-    )
-    return page, 200, NO_STORE
+    return redirect(url_for("admin.batches.show", round_id=round_.id, batch_id=batch.id), 303)
 
 
 def _too_many_links(round_: Round) -> NoReturn:
@@ -230,12 +223,48 @@ def information_letter(round_id: int) -> Response:
         min_group_size=round_.project.min_group_size,
         questionnaire_url=link_url(None, questionnaire),
         is_panel=round_.project.is_panel,
+        sender=round_.project.letter_sender,
+        contact=round_.project.letter_contact,
+        data_controller=round_.project.data_controller,
     )
     name = safe_name(f"informasjonsbrev-{school.code}-{language}.pdf")
     return Response(
         information_letter_pdf(letter),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.get("/class-codes.pdf")
+@lead_required
+def class_code_sheet(round_id: int) -> Response:
+    """The printable sheet of class codes, one page per class, for the contact teachers."""
+    round_ = round_or_404(round_id)
+    if round_.status != "open" or round_.instrument_for("pupil") is None:
+        abort(404)
+    codes = queries.class_codes(db_session(), round_, current_app.config["SECRET_KEY"])
+    school_id = request.args.get("school", type=int)
+    pages = [
+        ClassCodePage(
+            school.name,
+            group.label,
+            codes[group.id],
+            link_url(None, url_for("pupil.start", kode=codes[group.id])),
+        )
+        for school in round_.project.schools
+        if school_id in (None, school.id)
+        for group in school.groups
+        if group.id in codes
+    ]
+    if not pages:
+        abort(404)
+    pdf = class_code_sheet_pdf(
+        pages, round_.label, round_.opens_at, round_.closes_at, link_url(None, "/")
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="klassekoder.pdf"', **NO_STORE},
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug import Response
 
+from dashboards.formatting import number
 from instruments import bundled_instruments
-from survey.admin.goals import operations
+from survey.admin.goals import operations, queries
 from survey.admin.goals.schemas import GoalForm
 from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
 from survey.auth.access import project_or_404
@@ -31,13 +32,31 @@ def asked_constructs() -> dict[str, dict[str, str]]:
     return found
 
 
+def construct_scales() -> dict[str, dict[str, tuple[int, int]]]:
+    """Per respondent type: construct id -> the lowest and highest score its items allow."""
+    found: dict[str, dict[str, tuple[int, int]]] = {}
+    for instrument in bundled_instruments():
+        ranges = found.setdefault(instrument.respondent_type, {})
+        for item in instrument.items:
+            if item.construct is None or item.scale is None:
+                continue
+            scale = instrument.scales[item.scale]
+            low, high = ranges.get(item.construct, (scale.min_value, scale.max_value))
+            ranges[item.construct] = (min(low, scale.min_value), max(high, scale.max_value))
+    return found
+
+
 def _schema(project: Project) -> GoalForm:
-    constructs = {kind: set(labels) for kind, labels in asked_constructs().items()}
-    return GoalForm(constructs, {round_.id for round_ in project.rounds})
+    return GoalForm(construct_scales(), {round_.id for round_ in project.rounds})
 
 
 def _context(project: Project, goal: Goal | None = None) -> dict[str, Any]:
-    return {"project": project, "goal": goal, "constructs": asked_constructs()}
+    return {
+        "project": project,
+        "goal": goal,
+        "constructs": asked_constructs(),
+        "scales": construct_scales(),
+    }
 
 
 def _goal_or_404(goal_id: int) -> Goal:
@@ -46,6 +65,19 @@ def _goal_or_404(goal_id: int) -> Goal:
         abort(404)
     project_or_404(goal.project_id)
     return goal
+
+
+@blueprint.get("/projects/<int:project_id>/goals/")
+@lead_required
+def overview(project_id: int) -> str:
+    """Every goal of the project at a glance: status, estimate and CI against the target."""
+    project = project_or_404(project_id)
+    return render_template(
+        "admin/goals.html",
+        project=project,
+        cards=queries.goal_cards(db_session(), project),
+        constructs=asked_constructs(),
+    )
 
 
 @blueprint.get("/projects/<int:project_id>/goals/new")
@@ -73,6 +105,7 @@ def edit(goal_id: int) -> tuple[str, int]:
     goal = _goal_or_404(goal_id)
     fields = ("respondent_type", "construct", "target_kind", "target_value", "due_round_id")
     values = {key: getattr(goal, key) for key in (*fields, "description")}
+    values["target_value"] = number(goal.target_value, 2)
     return form_page(FORM, values=values, **_context(goal.project, goal))
 
 

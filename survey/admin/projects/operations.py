@@ -12,7 +12,17 @@ from survey import audit
 from survey.admin.errors import FieldError
 from survey.models import Project, User
 
-EDITABLE = ("name", "description", "min_group_size", "languages", "delete_after_on", "is_panel")
+EDITABLE = (
+    "name",
+    "description",
+    "min_group_size",
+    "languages",
+    "delete_after_on",
+    "is_panel",
+    "letter_sender",
+    "letter_contact",
+    "data_controller",
+)
 
 
 def _check_name_free(session: Session, name: str, project_id: int | None = None) -> None:
@@ -41,6 +51,9 @@ def create_project(
     description: str | None = None,
     min_group_size: int = 10,
     is_panel: bool = False,
+    letter_sender: str | None = None,
+    letter_contact: str | None = None,
+    data_controller: str | None = None,
 ) -> Project:
     """A new project; a project lead who makes one leads it."""
     _check_name_free(session, name)
@@ -51,6 +64,9 @@ def create_project(
         languages=list(languages),
         delete_after_on=delete_after_on,
         is_panel=is_panel,
+        letter_sender=letter_sender,
+        letter_contact=letter_contact,
+        data_controller=data_controller,
     )
     session.add(project)
     if user.role != "admin":

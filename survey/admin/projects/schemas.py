@@ -26,6 +26,9 @@ class ProjectForm(FormSchema):
     languages = fields.List(fields.String(), load_default=list)
     delete_after_on = fields.Date(required=True, validate=in_the_future)
     is_panel = fields.Boolean(load_default=False)
+    letter_sender = fields.String(load_default=None, validate=at_most(200))
+    letter_contact = fields.String(load_default=None, validate=at_most(400))
+    data_controller = fields.String(load_default=None, validate=at_most(200))
 
     @validates("languages")
     def known_languages(self, value: list[str], **_kwargs: Any) -> None:

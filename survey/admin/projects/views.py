@@ -71,6 +71,9 @@ def edit(project_id: int) -> tuple[str, int]:
         "languages": project.languages,
         "delete_after_on": project.delete_after_on.isoformat(),
         "is_panel": project.is_panel,
+        "letter_sender": project.letter_sender,
+        "letter_contact": project.letter_contact,
+        "data_controller": project.data_controller,
     }
     return form_page(FORM, values=values, project=project, language_options=_language_options())
 

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from instruments import bundled_instrument
 from survey import audit
 from survey.admin.errors import FieldError
+from survey.analysis.requests import request_recompute
 from survey.models import RESPONDENT_TYPES, Project, Round, RoundInstrument, User
+from survey.rounds import lifecycle
 from survey.rounds.operations import freeze_instrument, set_round_instrument
 
 log = logging.getLogger(__name__)
@@ -127,3 +129,60 @@ def move_closing_time(
     )
     log.info("moved the closing time of round %s", round_.id)
     return round_
+
+
+def correct_closed_round(
+    session: Session,
+    user: User,
+    round_: Round,
+    *,
+    label: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    now: dt.datetime,
+) -> Round:
+    """Correct a closed round's label or dates; the published figures are recomputed."""
+    if round_.status != "closed":
+        raise FieldError("label", _("Bare en lukket runde kan rettes slik."))
+    if closes_at > now:
+        raise FieldError(
+            "closes_at",
+            _("En lukket runde må ha en lukketid som er passert. Åpne runden igjen i stedet."),
+        )
+    _check_label_free(session, round_.project, label, round_.id)
+    changed = {
+        name: {"from": str(old), "to": str(new)}
+        for name, old, new in (
+            ("label", round_.label, label),
+            ("opens_at", round_.opens_at.isoformat(), opens_at.isoformat()),
+            ("closes_at", round_.closes_at.isoformat(), closes_at.isoformat()),
+        )
+        if old != new
+    }
+    if not changed:
+        return round_
+    round_.label, round_.opens_at, round_.closes_at = label, opens_at, closes_at
+    session.flush()
+    audit.record(
+        session,
+        "round.corrected",
+        user=user,
+        project_id=round_.project_id,
+        round_id=round_.id,
+        changes=changed,
+    )
+    request_recompute(session, round_.project_id, user)
+    log.info("corrected closed round %s: %s", round_.id, ", ".join(changed))
+    return round_
+
+
+def reopen_closed_round(
+    session: Session, user: User, round_: Round, closes_at: dt.datetime, now: dt.datetime
+) -> bool:
+    """Reopen a closed round (admins only). Figures come only from closed rounds, so the
+    published snapshot is stale: a recompute without this round is asked for now, and the
+    next close recomputes with it."""
+    if not lifecycle.reopen_round(session, round_, closes_at, now, user):
+        return False
+    request_recompute(session, round_.project_id, user)
+    return True

@@ -55,3 +55,22 @@ class CloseTimeForm(FormSchema):
     """An open round can only have its closing time moved."""
 
     closes_at = LocalDateTime(required=True)
+
+
+class ClosedRoundForm(FormSchema):
+    """A closed round's label and window can be corrected; its instruments stay as answered."""
+
+    label = fields.String(required=True, validate=at_most(100))
+    opens_at = LocalDateTime(required=True)
+    closes_at = LocalDateTime(required=True)
+
+    @validates_schema
+    def window(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "opens_at" in data and "closes_at" in data and data["closes_at"] <= data["opens_at"]:
+            raise ValidationError(_("Runden må lukke etter at den åpner."), "closes_at")
+
+
+class ReopenForm(FormSchema):
+    """Reopening a closed round needs a new closing time."""
+
+    reopen_closes_at = LocalDateTime(required=True)

@@ -1,4 +1,5 @@
-"""Round pages: plan a round, see it, open it by hand, move its closing time, close it."""
+"""Round pages: plan a round, see it, open it by hand, move its closing time, close it, and
+correct or reopen a closed one."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from survey.admin.errors import FieldError
 from survey.admin.forms import to_local_input
 from survey.admin.rounds import operations
 from survey.admin.rounds.schemas import (
+    ClosedRoundForm,
     CloseTimeForm,
+    ReopenForm,
     RoundForm,
     instrument_choices,
     instrument_field,
 )
 from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
-from survey.auth.access import project_or_404
+from survey.auth.access import project_or_404, roles_required
 from survey.db import db_session
 from survey.models import RESPONDENT_TYPES, Project, Round
 from survey.rounds import lifecycle
@@ -28,6 +31,9 @@ from survey.rounds import lifecycle
 blueprint = Blueprint("rounds", __name__)
 
 FORM = "admin/round_form.html"
+CLOSED_FORM = "admin/round_closed_form.html"
+#: Reopening a closed round changes published figures: for admins only.
+admin_required = roles_required()
 
 
 def round_or_404(round_id: int) -> Round:
@@ -94,7 +100,7 @@ def show(round_id: int) -> str:
 def edit(round_id: int) -> tuple[str, int]:
     round_ = round_or_404(round_id)
     if round_.status == "closed":
-        abort(404)
+        return _closed_form(round_)
     values: dict[str, Any] = {
         "label": round_.label,
         "opens_at": to_local_input(round_.opens_at),
@@ -112,6 +118,8 @@ def edit(round_id: int) -> tuple[str, int]:
 @lead_required
 def update(round_id: int) -> tuple[str, int] | Response:
     round_ = round_or_404(round_id)
+    if round_.status == "closed":
+        return _correct(round_)
     context = _context(round_.project, round_)
     schema = CloseTimeForm() if round_.status == "open" else RoundForm()
     data, errors, raw = read_form(schema, request.form)
@@ -178,12 +186,56 @@ def close_now(round_id: int) -> tuple[str, int] | Response:
     return redirect(url_for("admin.rounds.show", round_id=round_.id))
 
 
+def _closed_form(round_: Round, status: int = 200, **context: Any) -> tuple[str, int]:
+    values = {
+        "label": round_.label,
+        "opens_at": to_local_input(round_.opens_at),
+        "closes_at": to_local_input(round_.closes_at),
+    }
+    context.setdefault("values", values)
+    context.setdefault("reopen_values", {})
+    context.setdefault("reopen_errors", {})
+    return form_page(CLOSED_FORM, status, project=round_.project, round=round_, **context)
+
+
+def _correct(round_: Round) -> tuple[str, int] | Response:
+    data, errors, raw = read_form(ClosedRoundForm(), request.form)
+    try:
+        if data is None:
+            return _closed_form(round_, 422, values=raw, errors=errors)
+        operations.correct_closed_round(db_session(), acting_user(), round_, now=_now(), **data)
+    except FieldError as error:
+        return _closed_form(round_, 422, values=raw, errors=error.messages)
+    flash(_("Rettelsene er lagret. Resultatene regnes ut på nytt."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id), 303)
+
+
+@blueprint.post("/rounds/<int:round_id>/reopen")
+@admin_required
+def reopen(round_id: int) -> tuple[str, int] | Response:
+    round_ = round_or_404(round_id)
+    data, errors, raw = read_form(ReopenForm(), request.form)
+    if data is None:
+        return _closed_form(round_, 422, reopen_values=raw, reopen_errors=errors)
+    try:
+        operations.reopen_closed_round(
+            db_session(), acting_user(), round_, data["reopen_closes_at"], _now()
+        )
+    except lifecycle.LifecycleError as error:
+        message = {"reopen_closes_at": [_lifecycle_message(error.reason)]}
+        return _closed_form(round_, 422, reopen_values=raw, reopen_errors=message)
+    flash(_("Runden er åpnet igjen."), "success")
+    return redirect(url_for("admin.rounds.show", round_id=round_.id), 303)
+
+
 def _lifecycle_message(reason: str) -> str:
     """The lifecycle's reason in the reader's language."""
     messages = {
         "no_instrument": _("Velg minst ett spørreskjema før runden åpnes."),
         "window_passed": _("Lukketiden er passert. Flytt den før du åpner runden."),
+        "closes_in_past": _("Velg et tidspunkt fram i tid."),
         "closed": _("En lukket runde kan ikke åpnes igjen."),
         "not_open": _("Bare en åpen runde kan lukkes."),
+        "not_closed": _("Bare en lukket runde kan åpnes igjen."),
     }
     return messages.get(reason, _("Runden kan ikke endres nå."))

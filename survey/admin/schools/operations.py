@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey import audit
 from survey.admin.errors import FieldError
-from survey.models import AccessCode, Group, Project, Response, School, User
+from survey.models import AccessCode, Group, Project, Response, Round, School, User
+from survey.rounds.operations import class_codes_for_new_group
 
 
 def _check_school_free(
@@ -58,14 +60,23 @@ def _check_label_free(
 
 
 def create_group(session: Session, user: User | None, school: School, **fields: Any) -> Group:
+    """A new class; in a round already open it gets its class code at once."""
     _check_label_free(session, school, fields["label"])
     group = Group(school=school, **fields)
     session.add(group)
     session.flush()
+    if _has_open_round(session, school.project_id):
+        secret_key = current_app.config["SECRET_KEY"]
+        class_codes_for_new_group(session, school.project_id, group.id, school.id, secret_key)
     audit.record(
         session, "group.created", user=user, project_id=school.project_id, group_id=group.id
     )
     return group
+
+
+def _has_open_round(session: Session, project_id: int) -> bool:
+    found = select(Round.id).where(Round.project_id == project_id, Round.status == "open")
+    return session.scalar(found.limit(1)) is not None
 
 
 def update_group(session: Session, user: User | None, group: Group, **fields: Any) -> Group:
@@ -83,12 +94,15 @@ def update_group(session: Session, user: User | None, group: Group, **fields: An
 
 
 def delete_group(session: Session, user: User, group: Group) -> None:
-    """Remove a class set up by mistake; a class with responses or codes stays."""
+    """Remove a class set up by mistake; a class with responses or links stays (its class
+    codes go with it)."""
     has_responses = session.scalar(
         select(func.count(Response.id)).where(Response.group_id == group.id)
     )
     has_codes = session.scalar(
-        select(func.count(AccessCode.id)).where(AccessCode.group_id == group.id)
+        select(func.count(AccessCode.id)).where(
+            AccessCode.group_id == group.id, AccessCode.kind == "link"
+        )
     )
     if has_responses or has_codes:
         raise FieldError("group", _("Klassen har svar eller koder og kan ikke slettes."))

@@ -38,6 +38,8 @@ class SchoolForm(FormSchema):
     code = fields.String(required=True, validate=school_code)
     arm = fields.String(required=True, validate=one_of(ARMS))
     contact_email = fields.String(load_default=None, validate=email_address)
+    #: The school's written Norwegian: its report is in it.
+    language = fields.String(load_default=None, validate=one_of(("nb", "nn")))
 
 
 class GroupForm(FormSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug import Response
 
 from survey.admin.errors import FieldError
@@ -59,7 +60,9 @@ def create(project_id: int) -> tuple[str, int] | Response:
 @lead_required
 def edit(school_id: int) -> tuple[str, int]:
     school = school_or_404(school_id)
-    values = {key: getattr(school, key) for key in ("name", "code", "arm", "contact_email")}
+    values = {
+        key: getattr(school, key) for key in ("name", "code", "arm", "contact_email", "language")
+    }
     return form_page(SCHOOL_FORM, project=school.project, school=school, values=values)
 
 
@@ -159,12 +162,15 @@ def import_file(project_id: int) -> tuple[str, int] | Response:
     result = import_classes(db_session(), acting_user(), project, upload.read())
     if result.problems:
         return render_template(IMPORT_FORM, project=project, problems=result.problems), 422
+    schools = ngettext("%(num)d ny skole", "%(num)d nye skoler", result.schools_created)
+    created = ngettext("%(num)d ny klasse", "%(num)d nye klasser", result.groups_created)
+    updated = ngettext("%(num)d endret klasse", "%(num)d endrede klasser", result.groups_updated)
     flash(
         _(
-            "Importert: %(schools)d nye skoler, %(created)d nye og %(updated)d endrede klasser.",
-            schools=result.schools_created,
-            created=result.groups_created,
-            updated=result.groups_updated,
+            "Importert: %(schools)s, %(created)s og %(updated)s.",
+            schools=schools,
+            created=created,
+            updated=updated,
         ),
         "success",
     )

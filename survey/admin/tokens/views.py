@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from marshmallow import fields
 from sqlalchemy import select
@@ -32,22 +42,29 @@ def _page(status: int = 200, **context: object) -> tuple[str, int, dict[str, str
     return page, status, {"Cache-Control": "no-store"}
 
 
+#: The new token waits in the user's own session for the one page that shows it (post/redirect/
+#: get: a reload of that page makes no second token, and shows the token no more).
+SHOWN_ONCE_KEY = "new_api_token"
+
+
 @blueprint.get("/")
 @login_required
 def index() -> tuple[str, int, dict[str, str]]:
-    return _page()
+    new_label, new_token = session.pop(SHOWN_ONCE_KEY, (None, None))
+    return _page(new_token=new_token, new_label=new_label)
 
 
 @blueprint.post("/")
 @login_required
-def create() -> tuple[str, int, dict[str, str]]:
+def create() -> tuple[str, int, dict[str, str]] | Response:
     data, errors, raw = read_form(TokenForm(), request.form)
     if data is None:
         return _page(422, values=raw, errors=errors)
     row, token = create_api_token(
         db_session(), acting_user(), data["label"], current_app.config["SECRET_KEY"]
     )
-    return _page(new_token=token, new_label=row.label)
+    session[SHOWN_ONCE_KEY] = (row.label, token)
+    return redirect(url_for("admin.tokens.index"), 303)
 
 
 @blueprint.post("/<int:token_id>/revoke")

@@ -63,3 +63,23 @@ def test_screenshots_of_the_demo_dashboards(laptop, log_in, demo) -> None:
         laptop.goto(base + path)
         wait_for_charts(laptop)
         screenshot(laptop, f"dashboard-{name}")
+
+
+def test_printing_leaves_out_menus_and_filters_and_fits_each_chart_on_a4(
+    laptop, log_in, demo
+) -> None:
+    log_in(LEAD)
+    laptop.goto(f"/dashboards/project/{demo.project_id}/?construct=konflikt")
+    wait_for_charts(laptop)
+    laptop.emulate_media(media="print")
+    try:
+        for hidden in ("nav.tabs", ".filters", ".staff-header"):
+            expect(laptop.locator(hidden).first).to_be_hidden()
+        # A4 less 12 mm margins is 186 mm, 703 CSS pixels: no chart may reach past it.
+        widths = laptop.locator(".main-svg").evaluate_all(
+            "svgs => svgs.map(svg => svg.getBoundingClientRect().width)"
+        )
+        assert widths and max(widths) <= 703
+        assert laptop.pdf(format="A4").startswith(b"%PDF")
+    finally:
+        laptop.emulate_media(media="screen")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import schemathesis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.admin.tokens.operations import create_api_token
 from survey.models import ApiToken, Project, Round
@@ -125,7 +125,17 @@ def test_the_openapi_document_validates(client) -> None:
 
 
 def test_a_new_api_token_is_shown_once_and_stored_hashed(session, as_lead, post_form) -> None:
-    page = post_form("/admin/api-tokens/", {"label": "R-skript"})
+    page = post_form("/admin/api-tokens/", {"label": "R-skript"}, follow_redirects=True)
     token = re.search(r'<code id="new-token">([^<]+)</code>', page.text).group(1)
     assert token not in session.scalar(select(ApiToken.token_hash))
     assert token not in as_lead.get("/admin/api-tokens/").text
+
+
+def test_reloading_the_new_api_token_page_makes_no_second_token(
+    session, as_lead, post_form
+) -> None:
+    made = post_form("/admin/api-tokens/", {"label": "R-skript"})
+    assert made.status_code == 303
+    as_lead.get(made.headers["Location"])
+    as_lead.get(made.headers["Location"])
+    assert session.scalar(select(func.count(ApiToken.id))) == 1

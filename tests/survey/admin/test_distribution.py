@@ -19,7 +19,7 @@ TOKEN_FIELD = re.compile(r'name="tokens" value="([^"]+)"')
 
 def _make(post_form, round_, target: str, count: str = "", language: str = "nb"):
     data = {"target": target, "count": count, "language": language}
-    return post_form(f"/admin/rounds/{round_.id}/links", data)
+    return post_form(f"/admin/rounds/{round_.id}/links", data, follow_redirects=True)
 
 
 def _download(post_form, round_, page, kind: str, target: str):
@@ -65,6 +65,7 @@ def test_the_link_csv_has_one_row_per_link(as_lead, post_form, open_round, schoo
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["nr", "skole", "klasse", "gruppe", "språk", "lenke"]
     assert [row[-1] for row in rows[1:]] == [f"http://localhost/s/{t}" for t in tokens]
+    assert {row[3] for row in rows[1:]} == {"ansatt"}  # Norwegian, not "staff"
 
 
 def test_the_letters_have_one_page_per_link(as_lead, post_form, open_round, group) -> None:
@@ -136,3 +137,20 @@ def test_a_download_of_more_links_than_a_batch_holds_is_refused_with_a_message(
     page = post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data)
     assert page.status_code == 422
     assert f"høyst {MAX_LINKS} lenker" in page.text
+
+
+def test_the_information_letter_names_sender_contact_and_data_controller(
+    session, as_lead, open_round, school
+):
+    open_round.project.letter_sender = "Oppvekstetaten i Nordby kommune"
+    open_round.project.letter_contact = "Kari Nordmann, tlf. 400 00 000"
+    open_round.project.data_controller = "Nordby kommune"
+    session.flush()
+    page = as_lead.get(
+        f"/admin/rounds/{open_round.id}/information-letter.pdf?school={school.id}&language=nb"
+    )
+    text = " ".join(PdfReader(io.BytesIO(page.data)).pages[0].extract_text().split())
+    assert "Behandlingsansvarlig for opplysningene er Nordby kommune." in text
+    assert "kontakte Kari Nordmann, tlf. 400 00 000." in text
+    assert "Med vennlig hilsen Oppvekstetaten i Nordby kommune" in text
+    assert len(PdfReader(io.BytesIO(page.data)).pages) == 1

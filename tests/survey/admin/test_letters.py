@@ -52,7 +52,9 @@ def test_the_qr_code_of_each_downloaded_letter_scans_to_its_own_link(
 ):
     target = f"parent:group:{group.id}"
     made = post_form(
-        f"/admin/rounds/{open_round.id}/links", {"target": target, "count": "2", "language": "nb"}
+        f"/admin/rounds/{open_round.id}/links",
+        {"target": target, "count": "2", "language": "nb"},
+        follow_redirects=True,
     )
     tokens = TOKEN_FIELD.findall(made.text)
     data = {"target": target, "language": "nb", "tokens": tokens}

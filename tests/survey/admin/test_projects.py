@@ -72,3 +72,25 @@ def test_the_project_page_lists_schools_rounds_and_goals(as_lead, project, group
 def test_the_staff_home_links_each_project_to_its_admin_page(as_lead, project) -> None:
     page = as_lead.get("/staff/")
     assert f'href="/admin/projects/{project.id}/"' in page.text
+
+
+def test_the_staff_home_counts_one_school_and_one_round_in_the_singular(
+    as_lead, project, planned_round
+) -> None:
+    page = as_lead.get("/staff/")
+    assert "1 skole, 1 runde" in page.text
+
+
+def test_the_letter_sender_contact_and_data_controller_are_project_settings(
+    session, as_lead, post_form, project
+) -> None:
+    settings = {
+        "letter_sender": "Oppvekstetaten i Nordby kommune",
+        "letter_contact": "Kari Nordmann, tlf. 400 00 000",
+        "data_controller": "Nordby kommune",
+    }
+    post_form(f"/admin/projects/{project.id}/edit", {**NEW_PROJECT, **settings})
+    session.refresh(project)
+    assert (project.letter_sender, project.letter_contact, project.data_controller) == tuple(
+        settings.values()
+    )

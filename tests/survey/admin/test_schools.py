@@ -103,3 +103,16 @@ def test_a_csv_missing_columns_says_which(as_lead, post_form, project) -> None:
     page = _upload(post_form, project, "skole;klasse\nNordby;5A\n")
     assert page.status_code == 422
     assert "Filen mangler kolonnene: elever, skolekode, trinn." in page.text
+
+
+def test_a_school_keeps_its_written_language_for_its_report(
+    session, as_lead, post_form, project
+) -> None:
+    data = {"name": "Vestby", "code": "VB", "arm": "comparison", "language": "nn"}
+    post_form(f"/admin/projects/{project.id}/schools/new", data)
+    refused = post_form(
+        f"/admin/projects/{project.id}/schools/new", {**data, "code": "V2", "language": "sv"}
+    )
+    school = session.scalar(select(School).filter_by(project_id=project.id, code="VB"))
+    assert school.language == "nn"
+    assert refused.status_code == 422 and 'id="language-error"' in refused.text

@@ -21,11 +21,15 @@ def runner(tmp_path, monkeypatch) -> CliRunner:
     return runner
 
 
-def test_the_export_command_writes_a_labelled_stata_file_and_logs_it(runner, tmp_path) -> None:
+def test_the_export_command_writes_a_labelled_stata_file_and_logs_it(
+    runner, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as on a terminal, where the progress bar is drawn
     out = tmp_path / "demo.dta"
     args = ["export", "--project", "1", "--format", "dta", "--out", str(out), "--school-codes"]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    assert "Responses written" in result.output
     data, meta = pyreadstat.read_dta(out)
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     with engine.connect() as connection:

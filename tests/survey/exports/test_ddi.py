@@ -55,4 +55,4 @@ def test_a_score_names_the_items_it_is_derived_from(ddi_xml) -> None:
     members = score.find("d:derivation", NS).get("var").split()
     names = {root.find(f".//d:var[@ID='{m}']", NS).get("name") for m in members}
     assert "e_trivsel_liker_skolen" in names
-    assert "half" in score.findtext("d:derivation/d:drvdesc", namespaces=NS)
+    assert "halvparten" in score.findtext("d:derivation/d:drvdesc", namespaces=NS)

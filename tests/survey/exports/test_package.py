@@ -91,9 +91,9 @@ def test_school_names_can_be_replaced_by_codes(small_project, export, tmp_path) 
 def test_aggregates_hide_groups_below_the_minimum_size(small_project, export, tmp_path) -> None:
     folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
     table = pd.read_csv(folder / "aggregates.csv")
-    parents = table[table["respondent_type"] == "parent"]
+    parents = table[table["respondent_type"] == "foresatt"]
     assert parents["suppressed"].all() and parents["mean"].isna().all()  # one parent per school
-    pupils = table[(table["respondent_type"] == "pupil") & (table["school"] != "(alle)")]
+    pupils = table[(table["respondent_type"] == "elev") & (table["school"] != "(alle)")]
     assert not pupils["suppressed"].any() and (pupils["n"] >= 5).all()
 
 
@@ -115,3 +115,23 @@ def test_a_school_name_cannot_run_as_a_formula_in_the_aggregates(
     table = pd.read_csv(folder / "aggregates.csv")
     assert "=1+1" not in set(table["school"])
     assert "'=1+1" in set(table["school"])
+
+
+def test_progress_counts_the_responses_written_chunk_by_chunk(
+    small_project, app, session, tmp_path, monkeypatch
+) -> None:
+    from survey.exports import queries
+    from survey.exports.package import run_export
+    from survey.exports.plan import ExportRequest
+
+    monkeypatch.setattr(queries, "CHUNK_RESPONSES", 10)
+    seen: list[tuple[int, int]] = []
+    with app.app_context():
+        run_export(
+            session,
+            ExportRequest(small_project.id),
+            "csv",
+            tmp_path / "e.csv",
+            progress=lambda *a: seen.append(a),
+        )
+    assert seen == [(0, 28), (10, 28), (20, 28), (28, 28)]

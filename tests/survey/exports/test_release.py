@@ -85,4 +85,4 @@ def test_a_language_few_answered_in_is_written_as_other(
     """Each round and school has one parent (min_group_size 5) and six pupils, all in nb."""
     table = _table(export, small_project, tmp_path, "languages")
     by_type = table.groupby("respondent_type")["language"].agg(set).to_dict()
-    assert by_type == {"pupil": {"nb"}, "parent": {"annet"}}
+    assert by_type == {"elev": {"nb"}, "foresatt": {"annet"}}

@@ -67,8 +67,15 @@ def dashboard_did(session, demo_package) -> float:
 
 def _analytics_did(folder) -> float:
     data = pd.read_csv(folder / "data_wide.csv")
-    pupils = data[data["respondent_type"] == "pupil"].rename(columns={SCORE: "score"})
-    result = fit_trend(pupils, outcome="score", round="round", school="school", group="group")
+    pupils = data[data["respondent_type"] == "elev"].rename(columns={SCORE: "score"})
+    result = fit_trend(
+        pupils,
+        outcome="score",
+        round="round",
+        school="school",
+        group="group",
+        treated="intervensjon",  # the arm's Norwegian label in the export
+    )
     return float(result.did("4")["estimate"])
 
 

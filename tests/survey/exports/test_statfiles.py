@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -69,7 +70,7 @@ def test_stata_file_reads_back_with_values_labels_and_declined_as_extended_missi
     assert meta.missing_user_values[ITEM] == ["a"]
     assert meta.variable_value_labels[ITEM]["a"] == "Vil ikke svare"
     assert (data[ITEM] == "a").sum() == 4
-    assert meta.variable_value_labels["arm"] == {0: "comparison", 1: "intervention"}
+    assert meta.variable_value_labels["arm"] == {0: "sammenligning", 1: "intervensjon"}
 
 
 def test_stata_and_spss_agree_on_every_value(small_project, export, tmp_path) -> None:
@@ -114,3 +115,27 @@ def test_a_project_without_answers_gives_an_empty_readable_file(
     data, meta = read(export(make_project(), kind, tmp_path))
     assert len(data) == 0 and meta.number_rows in (0, None)
     assert "response_id" in meta.column_names
+
+
+def test_class_labels_name_their_school_and_design_labels_are_norwegian(
+    small_project, export, tmp_path
+) -> None:
+    _data, meta = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    groups = meta.variable_value_labels["group"]
+    assert len(set(groups.values())) == len(groups)  # no two schools' 5A share a label
+    assert all(label.split(" ")[-1] in ("5A", "6A", "5B", "6B") for label in groups.values())
+    assert meta.variable_value_labels["respondent_type"] == {1: "elev", 2: "foresatt", 3: "ansatt"}
+    assert set(meta.variable_value_labels["status"].values()) == {"delvis", "fullført"}
+
+
+def test_english_value_labels_are_an_option(small_project, export, tmp_path) -> None:
+    _data, meta = pyreadstat.read_sav(export(small_project, "sav", tmp_path, label_language="en"))
+    assert meta.variable_value_labels["arm"] == {0: "comparison", 1: "intervention"}
+
+
+def test_variable_names_are_readable_without_hashes(small_project, export, tmp_path) -> None:
+    _data, meta = pyreadstat.read_sav(export(small_project, "sav", tmp_path))
+    names = meta.column_names
+    assert "e_trivsel_har_det_fint_i" in names and "e_score_konflikthaandtering" in names
+    assert len(set(names)) == len(names) and max(map(len, names)) <= 28
+    assert not [n for n in names if re.search(r"_[0-9a-f]{4}$", n)]

@@ -92,7 +92,8 @@ def test_a_short_link_goes_to_the_newest_version(client) -> None:
     response = client.get("/skjema/parent/ur")
 
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/skjema/parent/v2/ur")
+    newest = bundled_instrument("parent").version
+    assert response.headers["Location"].endswith(f"/skjema/parent/v{newest}/ur")
 
 
 @pytest.mark.parametrize(

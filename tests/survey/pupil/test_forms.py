@@ -6,6 +6,7 @@ import time
 
 from sqlalchemy import func, select
 
+from instruments import bundled_instrument
 from survey.models import Answer, Response
 from tests.survey.pupil.conftest import PUPIL
 
@@ -115,3 +116,27 @@ def test_the_plain_form_asks_whether_the_pupil_is_still_there(
     grace = app.config["TABLET_IDLE_GRACE_SECONDS"]
     assert grace >= 20 and asking.headers["Refresh"] == f"{grace}; url=/elev/neste"
     assert post_form("/elev/er-du-der").headers["Location"] == "/elev/sporsmal/1"
+
+
+def test_the_thanks_screen_says_talk_to_an_adult_after_the_bullying_questions(
+    tablet, post_form, client
+) -> None:
+    tablet(bundled_instrument("pupil-5-7", 3), lang="nn")
+    post_form("/elev/start")
+    post_form("/elev/send")
+
+    thanks = client.get("/elev/takk")
+    survey = client.get("/elev/")
+
+    message = "Viss nokon plagar deg, så snakk med ein vaksen du stolar på."
+    assert message in thanks.text
+    assert message in survey.text.split('id="tpl-thanks"')[1]
+
+
+def test_an_instrument_without_a_support_message_thanks_without_one(
+    tablet, post_form, client
+) -> None:
+    tablet()
+    post_form("/elev/start")
+    post_form("/elev/send")
+    assert "support-message" not in client.get("/elev/takk").text

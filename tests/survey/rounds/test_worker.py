@@ -20,7 +20,7 @@ from survey import scheduler as scheduler_module
 from survey.app import create_app
 from survey.db import get_database
 from survey.migrate import upgrade
-from survey.models import AuditEvent, Group, Project, Round, School
+from survey.models import AuditEvent, BackgroundJob, Group, Project, Round, School
 from survey.rounds import tasks
 from tests.conftest import TEST_SECRET_KEY
 from tests.round_fixtures import give_instruments
@@ -52,15 +52,30 @@ def round_id(database_file: str, tmp_path) -> int:
     return round_id
 
 
+class AnalysisJobs:
+    """The analysis jobs the round jobs asked for (no consumer runs them here)."""
+
+    def __init__(self, database_url: str, tmp_path) -> None:
+        self.database_url, self.tmp_path = database_url, tmp_path
+
+    def __len__(self) -> int:
+        config = {"DATABASE_URL": self.database_url, "SECRET_KEY": TEST_SECRET_KEY}
+        app = create_app(config, str(self.tmp_path))
+        with get_database(app).session_scope() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(BackgroundJob)
+                .where(BackgroundJob.kind == "analysis")
+            )
+        get_database(app).engine.dispose()
+        return count
+
+
 @pytest.fixture
-def recomputed(monkeypatch) -> list[int]:
-    """Only the round jobs run, and the model recompute is recorded instead of fitted."""
+def recomputed(monkeypatch, database_file, tmp_path) -> AnalysisJobs:
+    """Only the round jobs run; the analysis they ask for is a job that waits in the queue."""
     monkeypatch.setattr(scheduler_module, "all_jobs", lambda: list(tasks.JOBS))
-    calls: list[int] = []
-    monkeypatch.setattr(
-        tasks, "recompute_models", lambda _session, project_id: calls.append(project_id)
-    )
-    return calls
+    return AnalysisJobs(database_file, tmp_path)
 
 
 def run_worker_start(database_url: str, tmp_path, moment: dt.datetime, monkeypatch) -> None:

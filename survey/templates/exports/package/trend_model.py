@@ -15,6 +15,13 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 PREFIXES = {"pupil": "e", "parent": "f", "staff": "a"}
+#: The labels a respondent type and the intervention arm carry, in Norwegian or English.
+TYPE_LABELS = {
+    "pupil": ("elev", "pupil"),
+    "parent": ("foresatt", "parent"),
+    "staff": ("ansatt", "staff"),
+}
+INTERVENTION = ("intervensjon", "intervention")
 METHODS = ("lbfgs", "bfgs", "cg", "powell", "nm")
 
 
@@ -23,12 +30,12 @@ def load(outcome, respondent_type):
     if outcome is None:
         prefix = PREFIXES[respondent_type] + "_score_"
         outcome = next(c for c in data.columns if c.startswith(prefix))
-    rows = (data["respondent_type"] == respondent_type) & data[outcome].notna()
+    rows = data["respondent_type"].isin(TYPE_LABELS[respondent_type]) & data[outcome].notna()
     frame = pd.DataFrame(
         {
             "score": data.loc[rows, outcome].astype(float),
             "round": data.loc[rows, "round"].astype(int),
-            "treated": (data.loc[rows, "arm"] == "intervention").astype(int),
+            "treated": data.loc[rows, "arm"].isin(INTERVENTION).astype(int),
             "school": data.loc[rows, "school"].astype(str),
             "group": data.loc[rows, "group"].astype(str),
         }

@@ -1,0 +1,1 @@
+"""User management in the pages: invite, change, deactivate, remove."""
