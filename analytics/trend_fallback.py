@@ -27,6 +27,7 @@ import pandas as pd
 
 from analytics.descriptives import describe
 from analytics.design_check import with_design_checks
+from analytics.ordinal_sensitivity import with_ordinal_sensitivity
 from analytics.suppression import check_min_group_size
 from analytics.trend import DF_METHODS, fit_trend
 from analytics.trend_design import NO_ARM, InsufficientDataError, round_order, treated_indicator
@@ -139,7 +140,10 @@ def fit_with_fallback(
         result = replace(result, reason_nb=" ".join(reasons))
         if arm is None:
             return result
-        return with_design_checks(result, data, outcome, round, school, arm, treated=treated)
+        result = with_design_checks(result, data, outcome, round, school, arm, treated=treated)
+        if arm_within_school:
+            return result
+        return with_ordinal_sensitivity(result, data, outcome, round, school, arm, treated=treated)
     return descriptives(" ".join([*reasons, "Bare beskrivende tall vises, uten usikkerhet."]))
 
 

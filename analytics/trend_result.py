@@ -33,6 +33,12 @@ MODEL_LABELS = {
     "descriptives": "bare beskrivende tall",
 }
 _ESTIMATES = ["estimate", "se", "df", "ci_low", "ci_high", "p_value", "suppressed"]
+#: How the ordinal sensitivity model relates to this one (OrdinalSensitivity.agreement).
+_ORDINAL_AGREEMENT = {
+    "agree": "samme konklusjon",
+    "direction": "motsatt retning",
+    "significance": "ulik konklusjon om en tydelig forskjell",
+}
 #: Each table's columns, so that an empty one (one round: no changes) reads back with them.
 _FRAMES = {
     "marginal_means": ["round", "arm", *_ESTIMATES],
@@ -98,6 +104,9 @@ class TrendResult:
     #: how the intervals' degrees of freedom were found (analytics.trend.DF_METHODS); results
     #: stored before Kenward-Roger was offered used Satterthwaite
     df_method: str = "satterthwaite"
+    #: the ordinal model's DiD beside this one, for single items and short scales
+    #: (analytics.ordinal_sensitivity.OrdinalSensitivity.to_dict); empty when not fitted
+    ordinal_sensitivity: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def is_panel(self) -> bool:
@@ -194,6 +203,12 @@ class TrendResult:
                     f"Minste påviselige effekt uten panel (samme svar som tverrsnitt): "
                     f"{self.mde_cross_section:.3f}"
                 )
+        if ordinal := self.ordinal_sensitivity:
+            lines.append(
+                f"Ordinal modell (følsomhet), runde {ordinal['round']}: forskjell i forskjeller "
+                f"{ordinal['estimate']:.3f} (log-odds), p = {ordinal['p_value']:.3f}; "
+                f"mot den lineære modellen: {_ORDINAL_AGREEMENT.get(ordinal['agreement'], '')}"
+            )
         for warning in self.warnings:
             lines.append(f"Advarsel: {warning}")
         for note in self.notes:

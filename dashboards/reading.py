@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from analytics.design_check import agreement
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
+from dashboards.reading_ordinal import ordinal_sentence
 from dashboards.results import INTERVENTION, Estimate, TrendView
 from instruments.reading import ConstructInfo
 
@@ -92,7 +93,8 @@ def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: 
             **numbers,
         )
     moved = _("mer oppover") if way == UP else _("mer nedover")
-    if did.excludes_zero and design_agreement(trend, last) in (None, "agree"):
+    ordinal_agrees = ordinal_sentence(trend, last) is None
+    if did.excludes_zero and design_agreement(trend, last) in (None, "agree") and ordinal_agrees:
         good = (way == UP) == construct.higher_is_better
         judged = _("i ønsket retning") if good else _("i motsatt retning av det ønskede")
         return _(

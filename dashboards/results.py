@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analytics.design_check import DesignCheck
+from analytics.ordinal_sensitivity import OrdinalSensitivity
 
 INTERVENTION = "intervention"
 COMPARISON = "comparison"
@@ -75,6 +76,8 @@ class TrendView:
     design: dict[str, DesignCheck] = field(default_factory=dict)
     #: panel mode: pupils followed over two or more rounds with `(1 | pupil)`; 0 otherwise
     panel_pupils: int = 0
+    #: the ordinal model's DiD beside the linear one (single items and short scales)
+    ordinal: OrdinalSensitivity | None = None
 
     @property
     def has_comparison(self) -> bool:
@@ -127,6 +130,9 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         reason=str(result.get("reason_nb", "")),
         design={str(c["round"]): DesignCheck.from_dict(c) for c in result.get("design_checks", ())},
         panel_pupils=int(result.get("panel_pupils", 0) or 0),
+        ordinal=OrdinalSensitivity.from_dict(ordinal)
+        if (ordinal := result.get("ordinal_sensitivity"))
+        else None,
     )
 
 

@@ -13,6 +13,7 @@ from dashboards.reading import (
     trend_sentence,
     triangulation_sentence,
 )
+from dashboards.reading_ordinal import ordinal_sentence
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
 from instruments.reading import ConstructInfo
@@ -143,3 +144,34 @@ def test_a_panel_fit_says_the_same_pupils_were_followed_and_a_cross_section_does
     sentence = "De samme elevene, fulgt fra Høst 2021 til Vår 2023."
     assert panel_sentence(panel, ROUNDS[-1]) == sentence
     assert panel_sentence(panel, ROUNDS[0]) is None
+
+
+def _with_ordinal(did: Estimate, linear_p: float, estimate: float, p: float) -> TrendView:
+    from analytics.ordinal_sensitivity import OrdinalSensitivity, relate
+
+    check = OrdinalSensitivity(
+        ROUNDS[-1], 1.0, 5.0, 5, False, estimate, 0.2, estimate - 0.4, estimate + 0.4, p, 0.3,
+        -900.0, True, did.value or 0.0, linear_p, 0.05,
+        relate(did.value or 0.0, linear_p, estimate, p, 0.05),
+    )  # fmt: skip
+    return replace(_trend(did), ordinal=check)
+
+
+def test_an_ordinal_model_that_finds_no_clear_difference_makes_the_reading_uncertain():
+    trend = _with_ordinal(Estimate(-0.37, -0.57, -0.17), linear_p=0.001, estimate=-0.3, p=0.2)
+    note = ordinal_sentence(trend, ROUNDS[-1])
+    assert note.startswith("En modell som tar hensyn til at svarene er på en skala fra 1 til 5")
+    assert "ingen tydelig forskjell (p = 0,200)" in note
+    assert "usikker" in trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])
+
+
+def test_an_ordinal_model_pointing_the_other_way_is_said():
+    trend = _with_ordinal(Estimate(-0.37, -0.57, -0.17), linear_p=0.001, estimate=0.5, p=0.01)
+    assert "peker i motsatt retning (p = 0,010)" in ordinal_sentence(trend, ROUNDS[-1])
+
+
+def test_an_agreeing_ordinal_model_says_nothing_and_keeps_the_clear_reading():
+    trend = _with_ordinal(Estimate(-0.37, -0.57, -0.17), linear_p=0.001, estimate=-0.9, p=0.002)
+    assert ordinal_sentence(trend, ROUNDS[-1]) is None
+    assert ordinal_sentence(_trend(Estimate(-0.37, -0.57, -0.17)), ROUNDS[-1]) is None
+    assert "i ønsket retning" in trend_sentence(trend, KONFLIKT, "Konflikter", ROUNDS[-1])

@@ -118,3 +118,30 @@ def test_a_construct_that_raises_is_stored_with_a_reason_and_the_others_go_on(
     assert stored[("pupil", "trivsel", "trend")]["model"] == "full"
     goal = stored[("pupil", "konflikt", "goals")]["goals"][0]
     assert goal["status"] == "cannot_tell"
+
+
+def test_short_scales_are_stored_with_the_ordinal_check_and_long_ones_without(
+    session, project
+) -> None:
+    analyze_project(session, project.id)
+    trends = {
+        (r.respondent_type, r.construct): r.result
+        for r in stored_results(session, project.id)
+        if r.kind == "trend"
+    }
+    answers = project_answers(session, project.id)
+    sizes = {
+        (str(t), i.spec.id): len(i.spec.items)
+        for t, part in answers.groupby("respondent_type")
+        for infos in instrument_constructs(
+            session, [int(v) for v in part["instrument_version"].unique()]
+        ).values()
+        for i in infos
+    }
+    short = [key for key, items in sizes.items() if items <= 3 and key in trends]
+    assert short, "the demo has no construct of three items or fewer"
+    for key in short:
+        assert trends[key]["ordinal_sensitivity"]["categories"] >= 2, key
+    for key, items in sizes.items():
+        if items > 3 and key in trends:
+            assert trends[key]["ordinal_sensitivity"] == {}, key
