@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
-from sqlalchemy import select
 
-from survey.commands import command_app
-from survey.db import get_database
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: Commands of the features, imported only when one is run (or listed): `trivsel analyze
+#: --csv` on an evaluator's file then loads pandas and analytics, not Flask, SQLAlchemy and
+#: the export writers, and starts in a fraction of the time.
+LAZY_COMMANDS = {
+    "analyze": "survey.analysis.cli:analyze",
+    "export": "survey.exports.cli:export",
+    "backup": "survey.backup.cli:backup_command",
+    "restore": "survey.backup.cli:restore_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose feature commands are imported on first use (click's lazy loading)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), name)
+        return super().get_command(ctx, cmd_name)
 
 
 def _app() -> Flask:
+    from survey.commands import command_app
+
     return command_app()
 
 
-@click.group(help="Trivsel: measuring how pupils, parents and staff experience school life.")
+@click.group(
+    cls=LazyGroup,
+    help="Trivsel: measuring how pupils, parents and staff experience school life.",
+)
 def main() -> None:
     pass
 
@@ -41,6 +69,9 @@ def db_upgrade() -> None:
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no project.")
 @click.option("--seed", type=int, help="Seed of the simulation (default: the demo's own).")
 def demo(if_empty: bool, seed: int | None) -> None:
+    from sqlalchemy import select
+
+    from survey.db import get_database
     from survey.demo.loader import (
         DEMO_ADMIN_EMAIL,
         DEMO_SEED,
@@ -128,6 +159,7 @@ def create_user(
 ) -> None:
     from survey.accounts.operations import AccountError
     from survey.accounts.operations import create_user as make_user
+    from survey.db import get_database
     from survey.models import Project, School
 
     if password is None:
@@ -164,6 +196,7 @@ def _must_get(session, model, ident):
 @main.command(help="List the class codes and link counts of the open rounds.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def codes(as_json: bool) -> None:
+    from survey.db import get_database
     from survey.rounds.queries import open_class_codes, open_link_counts
 
     app = _app()
@@ -191,19 +224,6 @@ def codes(as_json: bool) -> None:
             counts = f"{link.made:>4} / {link.used:<4}"
             click.echo(f"  {link.school:<24} {link.respondent_type:<7} {counts} ({link.round})")
 
-
-from survey.analysis.cli import analyze  # noqa: E402 - each feature registers its command here
-
-main.add_command(analyze)
-
-from survey.exports.cli import export  # noqa: E402 - each feature registers its command here
-
-main.add_command(export)
-
-from survey.backup.cli import backup_command, restore_command  # noqa: E402 - as above
-
-main.add_command(backup_command)
-main.add_command(restore_command)
 
 if __name__ == "__main__":
     main()

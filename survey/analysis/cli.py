@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from survey.db import get_database
-
 #: `--df` as a user types it, and the analytics name of the method.
 DF_METHODS = {"satterthwaite": "satterthwaite", "kenward-roger": "kenward_roger"}
 
@@ -147,6 +145,8 @@ def _analyze_project(project_id: int, force: bool, as_json: bool) -> None:
 
     try:
         app = command_app()
+        from survey.db import get_database
+
         database = get_database(app)
         with app.app_context():
             try:
