@@ -237,6 +237,8 @@ def with_design_checks(
     """
     if not result.is_model or len(result.arms) < 2 or result.contrasts.empty:
         return result
+    if (data.groupby(school)[arm].nunique() > 1).any():
+        return result  # classes, not schools, were assigned: no reassignment of schools to test
     shown = {
         str(row["round"])
         for _, row in result.contrasts.iterrows()

@@ -187,3 +187,13 @@ def test_one_arm_losing_more_of_its_pupils_is_warned_of():
     (warning,) = [w for w in fit_with_fallback(thinned, group=None).warnings if "faller fra" in w]
     assert "på tiltaksskolene, mot 100 % på sammenligningsskolene" in warning
     assert not [w for w in fit_with_fallback(data, group=None).warnings if "faller fra" in w]
+
+
+def test_arms_assigned_within_schools_get_no_school_level_check():
+    from analytics.trend_fallback import fit_with_fallback
+
+    rng = np.random.default_rng(12)
+    data = _pupils({f"s{i}": 0.0 for i in range(6)}, {"s0", "s1", "s2"}, rng)
+    data["arm"] = np.where(np.arange(len(data)) % 2, "intervention", "comparison")
+    result = fit_with_fallback(data, group=None, min_group_size=5, arm_within_school=True)
+    assert result.is_model and result.design_checks == ()
