@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special
 
 from analytics.ordinal_design import prepare_ordinal
 from analytics.ordinal_likelihood import CountData, Quadrature, negative_loglik
@@ -84,7 +84,7 @@ class OrdinalResult:
         if not terms:
             return None
         row = self.coefficients.set_index("term").loc[terms[-1]]
-        half = stats.norm.ppf(1 - self.alpha / 2) * float(row["se"])
+        half = special.ndtri(1 - self.alpha / 2) * float(row["se"])
         estimate = float(row["estimate"])
         label = terms[-1].removeprefix("round").removesuffix(":treated")
         return OrdinalContrast(
@@ -135,7 +135,7 @@ def fit_ordinal(
             "estimate": beta,
             "se": se,
             "z": z,
-            "p_value": 2 * stats.norm.sf(np.abs(z)),
+            "p_value": 2 * special.ndtr(-np.abs(z)),
         }
     )
     sigma = float(np.exp(log_sigma))
@@ -178,6 +178,8 @@ def _maximise(
     counts: CountData, betas: int, nodes: int
 ) -> tuple[np.ndarray, np.ndarray, bool, int, float]:
     """BFGS on the negative log-likelihood, then the Hessian by differences of the gradient."""
+    from scipy import optimize  # here, not at the top: importing it costs every CLI start
+
     quadrature = Quadrature(nodes, counts.member.shape[0])
 
     def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
