@@ -11,6 +11,7 @@ route, until someone decides what that output is.
 from __future__ import annotations
 
 import html
+import functools
 import io
 import itertools
 import re
@@ -291,6 +292,7 @@ def _kind(mimetype: str) -> str | None:
     }.get(mimetype)
 
 
+@functools.lru_cache(maxsize=256)
 def _pdf_text(body: bytes) -> str:
     """A PDF's words (the school report), compared as text: its bytes carry no answers."""
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
