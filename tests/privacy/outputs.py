@@ -10,8 +10,8 @@ route, until someone decides what that output is.
 
 from __future__ import annotations
 
-import html
 import functools
+import html
 import io
 import itertools
 import re
