@@ -25,7 +25,8 @@ PANEL_CHANGE_COLUMNS = ["round", "arm", "pupils", "mean_change", "suppressed"]
 
 def panel_changes(prepared: TrendData, min_group_size: int) -> pd.DataFrame:
     """Per later round and arm: how many pupils answered both it and the first round, and the
-    mean of their own changes; hidden below `min_group_size` pupils."""
+    mean of their own changes; a round's arms are hidden together when one has fewer than
+    `min_group_size` pupils."""
     cells = prepared.cells
     if "pupil" not in cells or not cells["panel"].any():
         return pd.DataFrame(columns=PANEL_CHANGE_COLUMNS)
@@ -50,11 +51,17 @@ def panel_changes(prepared: TrendData, min_group_size: int) -> pd.DataFrame:
             continue
         change = (means[r] - means[0]).dropna()
         arm_of = treated.loc[change.index, r]
-        for code, label in enumerate(prepared.arms):
-            mine = change[arm_of.to_numpy() == code]
-            hidden = len(mine) < min_group_size
-            value = math.nan if hidden or mine.empty else float(mine.mean())
-            rows.append((prepared.rounds[r], label, len(mine), value, hidden))
+        arms = [change[arm_of.to_numpy() == code] for code in range(len(prepared.arms))]
+        # One arm hidden hides the round's others: the panel figures of all pupils (first to
+        # last round) would give a hidden arm back by subtraction. A hidden count is hidden.
+        hidden = any(0 < len(mine) < min_group_size for mine in arms)
+        for label, mine in zip(prepared.arms, arms, strict=True):
+            if mine.empty:
+                rows.append((prepared.rounds[r], label, 0, math.nan, True))
+            elif hidden:
+                rows.append((prepared.rounds[r], label, math.nan, math.nan, True))
+            else:
+                rows.append((prepared.rounds[r], label, len(mine), float(mine.mean()), False))
     return pd.DataFrame(rows, columns=PANEL_CHANGE_COLUMNS)
 
 
