@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from dashboards import figures, figures_items, reading, reading_ordinal, tables
+from dashboards import figures, figures_items, reading, reading_ordinal, reading_panel, tables
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
@@ -81,7 +81,7 @@ def trend_chart(
         sentence = f"{sentence} {design}"
     if ordinal := reading_ordinal.ordinal_sentence(trend, measured[-1]):
         sentence = f"{sentence} {ordinal}"
-    if panel := reading.panel_sentence(trend, measured[-1]):
+    if panel := reading_panel.panel_sentence(trend, measured[-1]):
         sentence = f"{panel} {sentence}"
     return Chart(
         key,

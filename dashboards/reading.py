@@ -49,14 +49,6 @@ def model_notes(trend: TrendView) -> tuple[str, ...]:
     return (_("Modell: %(model)s. %(reason)s", model=model_name(trend.model), reason=trend.reason),)
 
 
-def panel_sentence(trend: TrendView, last: str) -> str | None:
-    """Said first where a panel model was fitted: the figures follow the same pupils."""
-    if not trend.panel_pupils or not trend.rounds or last == trend.rounds[0]:
-        return None
-    first = trend.rounds[0]
-    return _("De samme elevene, fulgt fra %(first)s til %(last)s.", first=first, last=last)
-
-
 def trend_sentence(trend: TrendView, construct: ConstructInfo, name: str, last: str) -> str:
     """How the construct changed from the first round to `last`, intervention vs comparison."""
     if trend.error:

@@ -78,6 +78,11 @@ class TrendView:
     panel_pupils: int = 0
     #: the ordinal model's DiD beside the linear one (single items and short scales)
     ordinal: OrdinalSensitivity | None = None
+    #: the minimum detectable DiD at the last round, and (panel fits) the same answers' MDE
+    #: had they come from unlinked pupils; None when not estimable
+    mde: float | None = None
+    mde_cross_section: float | None = None
+    power: float = 0.8
 
     @property
     def has_comparison(self) -> bool:
@@ -93,6 +98,13 @@ class TrendView:
 
     def did(self, round_label: str) -> Estimate:
         return self.dids.get(round_label, HIDDEN)
+
+    def icc(self, component: str) -> float | None:
+        """The share of the total variance that lies in one component (None: not fitted)."""
+        total = sum(self.variances.values())
+        if component not in self.variances or total <= 0:
+            return None
+        return self.variances[component] / total
 
     def responses(self, round_label: str, arm: str | None = None) -> int:
         arms = [arm] if arm else self.arms
@@ -133,6 +145,9 @@ def trend_view(result: Mapping[str, Any]) -> TrendView:
         ordinal=OrdinalSensitivity.from_dict(ordinal)
         if (ordinal := result.get("ordinal_sensitivity"))
         else None,
+        mde=_finite(result.get("mde")),
+        mde_cross_section=_finite(result.get("mde_cross_section")),
+        power=float(result.get("power", 0.8) or 0.8),
     )
 
 

@@ -15,6 +15,7 @@ from dashboards.charts import Chart, trend_chart, triangulation_chart
 from dashboards.figures_items import monitor_figure
 from dashboards.formatting import current_locale, plotly_separators
 from dashboards.labels import SHARED_THEMES, respondent_type_name
+from dashboards.panel import panel_chart, panel_view
 from dashboards.results import GoalView, TrendView, goal_views, trend_view
 from dashboards.tables import monitor_table
 from instruments import RESPONDENT_TYPES
@@ -47,10 +48,12 @@ def common_context(session: Session, project: Project, filters: Filters) -> dict
 def overview(session: Session, project: Project, filters: Filters) -> dict[str, Any]:
     context = common_context(session, project, filters)
     kind = filters.respondent_type
-    cached = queries.cached_results(
-        session, project.id, ("trend", "goals"), kind, filters.construct
-    )
+    # Panel figures follow pupils; parents and staff are never followed.
+    panel_kind = ("panel",) if project.is_panel and kind == "pupil" else ()
+    kinds = ("trend", "goals", *panel_kind)
+    cached = queries.cached_results(session, project.id, kinds, kind, filters.construct)
     trends = {c.construct: trend_view(c.result) for c in cached if c.kind == "trend"}
+    panels = {c.construct: panel_view(c.result) for c in cached if c.kind == "panel"}
     goals: dict[str, list[GoalView]] = defaultdict(list)
     for c in cached:
         if c.kind == "goals":
@@ -69,17 +72,16 @@ def overview(session: Session, project: Project, filters: Filters) -> dict[str, 
     order = [c for c in catalog.order(kind) if c in trends] + sorted(
         c for c in trends if c not in catalog.order(kind)
     )
-    context["charts"] = [
-        trend_chart(
-            trends[c],
-            catalog.construct(kind, c),
-            context["chosen_rounds"],
-            goals.get(c, []),
-            responses,
-            invitations,
+    charts = []
+    for c in order:
+        construct = catalog.construct(kind, c)
+        chosen = context["chosen_rounds"]
+        charts.append(
+            trend_chart(trends[c], construct, chosen, goals.get(c, []), responses, invitations)
         )
-        for c in order
-    ]
+        if (panel := panels.get(c)) is not None:
+            charts.append(panel_chart(panel, trends[c], construct))
+    context["charts"] = charts
     context["construct_choices"] = _construct_choices(catalog, kind)
     return context
 

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from dashboards.reading import (
     design_sentence,
-    panel_sentence,
     trend_sentence,
     triangulation_sentence,
 )
 from dashboards.reading_ordinal import ordinal_sentence
+from dashboards.reading_panel import panel_sentence
 from dashboards.results import Estimate, TrendView
 from dashboards.tables import trend_table
 from instruments.reading import ConstructInfo
@@ -141,7 +141,7 @@ def test_a_panel_fit_says_the_same_pupils_were_followed_and_a_cross_section_does
     trend = _trend(Estimate(-0.3696, -0.5721, -0.1671))
     assert panel_sentence(trend, ROUNDS[-1]) is None
     panel = replace(trend, panel_pupils=120)
-    sentence = "De samme elevene, fulgt fra Høst 2021 til Vår 2023."
+    sentence = "De samme elevene, fulgt fra høsten 2021 til våren 2023."
     assert panel_sentence(panel, ROUNDS[-1]) == sentence
     assert panel_sentence(panel, ROUNDS[0]) is None
 
