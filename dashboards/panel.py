@@ -22,7 +22,7 @@ from dashboards.charts import Chart
 from dashboards.figures import Figure, base_layout
 from dashboards.formatting import current_locale, number, percent, plotly_separators
 from dashboards.labels import arm_name, in_sentence
-from dashboards.results import HIDDEN, Estimate, TrendView
+from dashboards.results import COMPARISON, HIDDEN, INTERVENTION, Estimate, TrendView
 from dashboards.tables import COUNT, ESTIMATE, PERCENT, SIGNED, ChartData, Column
 from instruments.reading import ConstructInfo
 
@@ -79,6 +79,8 @@ def panel_view(result: Mapping[str, Any]) -> PanelView | None:
                 mean_change=None if hidden else _finite(record.get("mean_change")),
             )
         )
+    order = [ALL, INTERVENTION, COMPARISON]  # as the trend chart above names them
+    rows.sort(key=lambda row: order.index(row.arm) if row.arm in order else len(order))
     return PanelView(
         construct=str(result["construct"]),
         first_round=result.get("first_round"),
@@ -225,7 +227,7 @@ def panel_figure(panel: PanelView, construct: ConstructInfo, shown: list[PanelRo
     layout = base_layout(plotly_separators(), height=110 + 50 * len(shown))
     layout.update(
         barmode="stack",
-        margin={"l": 190, "r": 24, "t": 16, "b": 40},
+        margin={"l": 190, "r": 24, "t": 36, "b": 40},  # the modebar above the bars
         xaxis={"range": [0, 1], "tickformat": ".0%", "fixedrange": True, "gridcolor": "#e5e2dc"},
         yaxis={"type": "category", "autorange": "reversed", "fixedrange": True},
         legend={"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top", "traceorder": "normal"},
