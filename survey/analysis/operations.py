@@ -39,8 +39,9 @@ from survey.rounds import counts
 log = logging.getLogger(__name__)
 
 #: Change this when the analysis changes, so that stored results are recomputed.
-#: .4: design checks, goal reasons that name their figure; .5: the ordinal sensitivity model
-ANALYSIS_VERSION = "2026-12-03.5"
+#: .4: design checks, goal reasons that name their figure; .5: the ordinal sensitivity model;
+#: 12-04.1: a panel's own changes per round hidden together with a hidden arm
+ANALYSIS_VERSION = "2026-12-04.1"
 KINDS = ("trend", "descriptives", "reliability", "goals", snapshots.ITEMS, snapshots.RESPONSES)
 #: Stored for a result that could not be computed; the page shows the reason.
 FAILED_REASON = "Dette resultatet kunne ikke beregnes på grunn av en feil i beregningen."
