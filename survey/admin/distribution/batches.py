@@ -80,7 +80,8 @@ def _batch_page(
 def void(round_id: int, batch_id: int) -> Response | tuple[str, int, dict[str, str]]:
     batch = batch_or_404(round_id, batch_id)
     if not batch.is_voided and request.form.get("confirm") != "yes":
-        refused = {"confirm": [_("Kryss av for å bekrefte at lenkene i bunken skal ugyldiggjøres.")]}
+        message = _("Kryss av for å bekrefte at lenkene i bunken skal ugyldiggjøres.")
+        refused = {"confirm": [message]}
         return _batch_page(batch, 422, void_errors=refused)
     if batch.is_voided:
         flash(_("Bunken var allerede ugyldiggjort."), "info")
