@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from survey.admin.forms import to_local_input
+from survey.analysis.tasks import run_requested_analyses
 from survey.db import get_database
 from survey.models import AccessCode
 from survey.pupil.operations import save_tablet_answer, submit_pupil_response
@@ -125,3 +126,56 @@ def pupils_answer(app: Flask, per_class: int) -> None:
                 submit_pupil_response(
                     session, pupil_class, client_id, "nb", dt.datetime.now(dt.UTC).date()
                 )
+
+
+def close_round(page: Page) -> None:
+    """From the monitor back to the round, closed after a confirmation page."""
+    page.get_by_role("link", name="← Høst 2026").click()
+    page.get_by_role("link", name="Lukk runden nå …").click()
+    checked(page, "round-close")
+    page.get_by_role("button", name="Ja, lukk runden").click()
+    expect(page.locator("h1 .status")).to_have_text("Lukket")
+    checked(page, "round-closed")
+
+
+def results(page: Page, app: Flask) -> None:
+    """The leader asks for the results; the worker's minute job runs the request (here called
+    at once, as the worker would, the job itself running inline), and the leader reloads."""
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    menu.get_by_role("link", name="Resultater").click()
+    checked(page)
+    page.get_by_role("button", name="Beregn på nytt nå").click()
+    expect(page.get_by_text("Ny beregning er satt i kø.")).to_be_visible()
+    checked(page)
+    run_requested_analyses(app)
+    page.reload()
+    expect(page.get_by_text("Sist beregnet:")).to_be_visible()
+    checked(page, "results")
+
+
+def goals(page: Page) -> None:
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Mål").click()
+    checked(page, "goals")
+
+
+def school_report(page: Page) -> None:
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    menu.get_by_role("link", name="Rapport til rektor").click()
+    checked(page, "reports")
+    with page.expect_download() as event:
+        page.get_by_role("link", name="Last ned (PDF) Nordby skole, Høst 2026").click()
+    report = PdfReader(io.BytesIO(Path(event.value.path()).read_bytes()))
+    assert "Nordby skole" in report.pages[0].extract_text()
+
+
+def export(page: Page) -> bytes:
+    """The export form, its job page (done at once here) and the file."""
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Eksport").click()
+    checked(page, "export")
+    page.get_by_role("button", name="Last ned").click()
+    download = page.get_by_role("link", name="Last ned")
+    expect(download).to_be_visible()
+    checked(page, "export-done")
+    with page.expect_download() as event:
+        download.click()
+    return Path(event.value.path()).read_bytes()

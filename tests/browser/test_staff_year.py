@@ -63,7 +63,13 @@ def empty_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     url = f"sqlite:///{tmp_path_factory.mktemp('empty-db') / 'trivsel.db'}"
     upgrade(url)
     app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": TEST_SECRET_KEY, "SUPPORT_CONTACT": "Kari Hjelp"},
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "SUPPORT_CONTACT": "Kari Hjelp",
+            # jobs (analysis, export) run inside the request that asks for them
+            "JOBS_IMMEDIATE": True,
+        },
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
     with get_database(app).session_scope() as session:  # as `trivsel create-user` does
@@ -93,8 +99,8 @@ def mailbox() -> Iterator[Mailbox]:
     logger.setLevel(level)
 
 
-def _laptop(browser: Any, server: str) -> tuple[Any, Page, list[str]]:
-    context = browser.new_context(base_url=server, **LAPTOP)
+def _laptop(browser: Any, server: str, **options: Any) -> tuple[Any, Page, list[str]]:
+    context = browser.new_context(base_url=server, **LAPTOP, **options)
     foreign = guard_origin(context, server)
     page = context.new_page()
     page.set_default_timeout(30_000)  # the first request of a fresh app compresses its assets
@@ -166,7 +172,7 @@ def test_a_new_admin_sets_up_a_project_and_a_leader_runs_a_round(
     assert len(expect_mail) == 1
     [invite_link] = LINK.findall(expect_mail[0])
 
-    context, page, leader_foreign = _laptop(browser, server)
+    context, page, leader_foreign = _laptop(browser, server, accept_downloads=True)
     page.goto(invite_link)  # the leader clicks the link in the mail
     checked(page, "staff-set-password")
     page.get_by_label("Nytt passord").fill("leders eget passord")
@@ -201,5 +207,10 @@ def test_a_new_admin_sets_up_a_project_and_a_leader_runs_a_round(
     page.reload()
     expect(page.locator('[data-total="pupil"]')).to_have_text("22 / 41")
     walk.checked(page, "monitor-answered")
+    walk.close_round(page)
+    walk.results(page, empty_app)
+    walk.goals(page)
+    walk.school_report(page)
+    assert walk.export(page)
     context.close()
     assert foreign == [] and leader_foreign == []
