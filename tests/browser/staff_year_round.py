@@ -65,6 +65,20 @@ def add_comparison_school(page: Page) -> None:
     checked(page, "project")
 
 
+def add_goal(page: Page) -> None:
+    """A level goal for the pupils' trivsel, typed with a decimal comma."""
+    page.get_by_role("link", name="Nytt mål").click()
+    page.get_by_label("Hvem").select_option(label="Elever")
+    trivsel = page.locator("#construct option", has_text="Trivsel").first
+    page.get_by_label("Hva måles").select_option(trivsel.get_attribute("value"))
+    page.get_by_label("Slags mål").select_option(label="Nå et nivå")
+    page.get_by_label("Målverdi").fill("3,2")
+    checked(page, "goal-new")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("heading", name=PROJECT, exact=True)).to_be_visible()
+    checked(page)
+
+
 def open_round(page: Page) -> None:
     now = dt.datetime.now(dt.UTC)
     page.get_by_role("link", name="Ny runde").click()
@@ -155,6 +169,8 @@ def results(page: Page, app: Flask) -> None:
 
 def goals(page: Page) -> None:
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Mål").click()
+    expect(page.get_by_role("heading", name="Trivsel – Elever")).to_be_visible()
+    expect(page.get_by_text("Nivå: 3,20")).to_be_visible()
     checked(page, "goals")
 
 

@@ -200,6 +200,7 @@ def test_a_new_admin_sets_up_a_project_and_a_leader_runs_a_round(
 
     walk.to_project(page)
     walk.add_comparison_school(page)
+    walk.add_goal(page)
     walk.open_round(page)
     walk.parent_letters(page)
     walk.monitor(page, "0 / 41")
