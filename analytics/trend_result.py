@@ -280,7 +280,8 @@ def trend_warnings(
     elif schools.min() < min_schools_per_arm:
         treated, control = int(schools.get(1, 0)), int(schools.get(0, 0))
         warnings.append(
-            f"Bare {treated} skoler med tiltak og {control} sammenligningsskoler. Med så få "
+            f"Bare {treated} {'skole' if treated == 1 else 'skoler'} med tiltak og {control} "
+            f"{'sammenligningsskole' if control == 1 else 'sammenligningsskoler'}. Med så få "
             "skoler er forskjellen mellom gruppene svært usikker: tilfeldige forskjeller mellom "
             "skoler kan ligne en effekt, og en virkelig effekt kan bli borte. Les resultatet "
             f"som en pekepinn, ikke et bevis (vi anbefaler minst {min_schools_per_arm} skoler "

@@ -45,6 +45,12 @@ def test_four_schools_per_arm_are_warned_about_in_plain_norwegian(demo_trend) ->
     assert "Advarsel: Bare 4 skoler" in demo_trend.summary()
 
 
+def test_one_school_per_arm_is_warned_about_in_the_singular() -> None:
+    data = simulate_demo({"pupil": [ARBEIDSRO]}, DemoDesign(schools_per_arm=1), seed=3)
+    result = fit_trend(scored(data, "pupil", [ARBEIDSRO]))
+    assert any("Bare 1 skole med tiltak og 1 sammenligningsskole." in w for w in result.warnings)
+
+
 def test_enough_schools_per_arm_give_no_such_warning() -> None:
     data = simulate_demo({"pupil": [ARBEIDSRO]}, DemoDesign(schools_per_arm=12), seed=3)
     result = fit_trend(scored(data, "pupil", [ARBEIDSRO]))
