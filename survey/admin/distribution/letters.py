@@ -79,14 +79,20 @@ def link_letters_pdf(batch: LinkLetters, urls: Sequence[str]) -> bytes:
         ]
         instruction = _("Skann QR-koden med kameraet på mobilen, eller skriv inn lenken:")
         greeting, paragraphs = _greeting(batch), _paragraphs(batch)
-        for url in urls:
-            pdf.add_page()
+
+        def words() -> tuple[float, float]:
             pdf.small_line(f"Trivsel · {batch.school}")
             pdf.text_block(batch.title, size=17, bold=True, after=2)
             pdf.text_block(greeting, size=12, after=5)
             for paragraph in paragraphs:
                 pdf.text_block(paragraph)
-            pdf.link_box(url, instruction, notes)
+            return pdf.link_words(instruction, notes)
+
+        for url in urls:
+            pdf.add_page()
+            # The words are the same on every page: laid out once, then copied.
+            top, link_y = pdf.repeated("letter", words)
+            pdf.link_code(url, top, link_y)
         return bytes(pdf.output())
 
 
