@@ -29,7 +29,14 @@ from werkzeug import Response
 from survey import audit
 from survey.admin.distribution import operations, queries
 from survey.admin.distribution.code_sheet import ClassCodePage, class_code_sheet_pdf
-from survey.admin.distribution.files import batch_of, link_csv, link_url, safe_name
+from survey.admin.distribution.files import (
+    batch_of,
+    letters_zip,
+    link_csv,
+    link_url,
+    safe_name,
+    split,
+)
 from survey.admin.distribution.letters import (
     InformationLetter,
     information_letter_pdf,
@@ -194,11 +201,20 @@ def download_letters(round_id: int) -> Response:
     round_ = round_or_404(round_id)
     data, school, group, respondent_type = _checked_batch(round_)
     batch = batch_of(round_, school, group, respondent_type, data["language"])
-    pdf = link_letters_pdf(batch, [link_url(token) for token in data["tokens"]])
-    name = safe_name(f"brev-{school.code}-{group.label if group else respondent_type}.pdf")
+    cap = current_app.config["LETTERS_MAX_PER_BATCH"]
+    per_file = data.get("per_file") or cap
+    if per_file > cap:
+        abort(422)
+    urls = [link_url(token) for token in data["tokens"]]
+    parts = [link_letters_pdf(batch, part) for part in split(urls, per_file)]
+    name = safe_name(f"brev-{school.code}-{group.label if group else respondent_type}")
+    if len(parts) == 1:
+        body, mimetype, name = parts[0], "application/pdf", f"{name}.pdf"
+    else:
+        body, mimetype, name = letters_zip(name, parts), "application/zip", f"{name}.zip"
     return Response(
-        pdf,
-        mimetype="application/pdf",
+        body,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE},
     )
 
