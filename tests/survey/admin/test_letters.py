@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from survey.admin.distribution.letters import LinkLetters, link_letters_pdf
 from survey.admin.distribution.pdf import LetterPdf
 from survey.i18n import LANGUAGES
+from tests.survey.admin.letter_download import download_letters
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 LINK = "https://trivsel.example.no/s/q3Jk8-xLw2pZ0aB7yT4vN9mR1cE6hU_s"
@@ -58,7 +59,7 @@ def test_the_qr_code_of_each_downloaded_letter_scans_to_its_own_link(
     )
     tokens = TOKEN_FIELD.findall(made.text)
     data = {"target": target, "language": "nb", "tokens": tokens}
-    pdf = post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data).data
+    pdf = download_letters(as_lead, post_form, open_round.id, data).data
     assert scanned(pdf, 2) == [f"http://localhost/s/{tokens[1]}"]
 
 
