@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 from sqlalchemy import select
 
 import survey.jobs.queue
-from survey.models import AuditEvent, BackgroundJob
+from survey.jobs.files import stored_path
+from survey.jobs.runner import run_job
+from survey.jobs.tasks import delete_expired_files
+from survey.models import AuditEvent, BackgroundJob, LinkBatch, utcnow
 from tests.round_fixtures import PASSWORD
 from tests.survey.admin.letter_download import letters_job_url
 
@@ -84,3 +88,35 @@ def test_part_of_a_batch_is_refused_with_422(as_lead, post_form, open_round, gro
     data = _batch(post_form, open_round, group)
     data["tokens"] = data["tokens"][:2]
     assert post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data).status_code == 422
+
+
+def test_the_file_is_deleted_by_the_retention_job_after_its_time(
+    app, session, as_lead, post_form, open_round, group
+) -> None:
+    data = _batch(post_form, open_round, group)
+    page_url = letters_job_url(post_form, open_round.id, data)
+    job = session.scalars(select(BackgroundJob).where(BackgroundJob.kind == "letters")).one()
+    path = stored_path(app, job.file_name)
+    assert path.exists() and path.stat().st_mode & 0o077 == 0
+    job.expires_at = utcnow() - dt.timedelta(minutes=1)
+    session.flush()
+    assert delete_expired_files(app) == 1
+    assert not path.exists()
+    assert as_lead.get(f"{page_url}/file").status_code == 404
+
+
+def test_a_batch_voided_before_the_worker_runs_fails_the_job_and_prints_nothing(
+    app, session, as_lead, post_form, open_round, group, monkeypatch
+) -> None:
+    monkeypatch.setattr(survey.jobs.queue, "dispatch", lambda app, job_id: None)  # no worker
+    data = _batch(post_form, open_round, group)
+    page_url = letters_job_url(post_form, open_round.id, data)
+    job = session.scalars(select(BackgroundJob).where(BackgroundJob.kind == "letters")).one()
+    batch = session.get(LinkBatch, job.params["batch_id"])
+    batch.sealed_tokens = None  # what voiding or closing the round does to the seal
+    session.flush()
+    run_job(app, job.id)
+    session.refresh(job)
+    assert job.state == "failed" and job.file_name is None
+    page = as_lead.get(page_url)
+    assert "Brevene kunne ikke lages" in page.text
