@@ -152,12 +152,12 @@ def download_letters(page: Page, app: Flask) -> bytes:
     consumer = get_queue(app).create_consumer(workers=1, worker_type="thread")
     consumer.start()
     try:
-        page.wait_for_selector("#export-download:not([hidden])")
+        page.wait_for_selector("#job-download:not([hidden])")
     finally:
         consumer.stop(graceful=True)
     assert axe_violations(page) == []
     with page.expect_download() as event:
-        page.click("#export-download a")
+        page.click("#job-download a")
     letters = Path(event.value.path()).read_bytes()
     page.goto(batch_page)
     return letters

@@ -1,7 +1,7 @@
 """The letters job's pages: its progress, its status for the page's script, and its file.
 
 Only the lead who asked sees any of them; anyone else gets 404 (not even the job's existence).
-The progress page shares `export-progress.js` (and its element ids) with the export's page.
+The progress page shares `job-progress.js` (and its element ids) with the export's page.
 """
 
 from __future__ import annotations
