@@ -149,6 +149,11 @@ def session(connection: Connection) -> Iterator[Session]:
 @pytest.fixture
 def app(database_url: str, connection: Connection) -> Flask:
     """The app, its sessions bound to the test's transaction (commits become savepoints)."""
+    return app_on(database_url, connection)
+
+
+def app_on(database_url: str, connection: Connection) -> Flask:
+    """An app whose sessions are bound to `connection` (for module-scoped fixtures too)."""
     app = create_app(
         {
             "TESTING": True,

@@ -103,7 +103,6 @@ def _analyze_csv(
     import pandas as pd
 
     from analytics.trend_fallback import fit_with_fallback
-    from survey.analysis.failures import describe_error
 
     frame = pd.read_csv(path)
     round_column, order = rounds
@@ -130,6 +129,9 @@ def _analyze_csv(
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     except Exception as error:  # a clear line, never a traceback
+        # Imported here: it loads the database models, a third of a CSV fit's whole time.
+        from survey.analysis.failures import describe_error
+
         raise click.ClickException(f"the analysis failed: {describe_error(error)}") from error
     if as_json:
         _dump(result.to_dict())

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from analytics.trend import TrendResult, fit_trend
 from survey.analysis.operations import analyze_project
 from survey.demo.loader import load_demo
+from survey.exports.package import run_export
+from survey.exports.plan import ExportRequest
 from survey.models import ModelResult, Project
-from tests.conftest import TEST_SECRET_KEY, in_savepoint
+from tests.conftest import TEST_SECRET_KEY, app_on
 from tests.survey.exports.conftest import unzip
 
 NOW = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
@@ -31,38 +33,41 @@ TERM = "round4:treated"  #: the difference in change from round 1 to round 4 bet
 
 
 @pytest.fixture(scope="module")
-def demo_loaded(module_connection: Connection) -> Connection:
-    """The demo, loaded once for this module (5 s of CPU, 15 s on PostgreSQL)."""
+def released(
+    module_connection: Connection, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, float]:
+    """The demo, loaded, exported as a zip and analysed once for this module's two tests,
+    which only read the package and the stored estimate (the demo load, the export and the
+    analysis take 20 s of CPU, more on PostgreSQL)."""
+    app = app_on(database_url, module_connection)
+    folder = tmp_path_factory.mktemp("package")
     with Session(bind=module_connection, join_transaction_mode="create_savepoint") as session:
         load_demo(session, TEST_SECRET_KEY, now=NOW)
+        project = session.query(Project).one()
+        for round_ in project.rounds:  # the demo's last round is open; an export holds closed
+            round_.status = "closed"
+        session.flush()
+        with app.app_context():
+            run_export(session, ExportRequest(project.id), "zip", folder / "export.zip")
+        analyze_project(session, project.id)
+        stored = session.query(ModelResult).filter_by(
+            project_id=project.id, construct="konflikt", respondent_type="pupil", kind="trend"
+        )
+        result = TrendResult.from_dict(stored.one().result)
+        did = float(result.did(result.rounds[-1])["estimate"])  # as the dashboard shows it
         session.commit()
-    return module_connection
+    return unzip(folder / "export.zip", folder / "package"), did
 
 
 @pytest.fixture
-def connection(demo_loaded: Connection) -> Iterator[Connection]:
-    yield from in_savepoint(demo_loaded)
+def demo_package(released: tuple[Path, float]) -> Path:
+    return released[0]
 
 
 @pytest.fixture
-def demo_package(session, export, tmp_path):
-    project = session.query(Project).one()
-    for round_ in project.rounds:  # the demo's last round is open; an export holds closed ones
-        round_.status = "closed"
-    session.flush()
-    return unzip(export(project, "zip", tmp_path), tmp_path / "package")
-
-
-@pytest.fixture
-def dashboard_did(session, demo_package) -> float:
+def dashboard_did(released: tuple[Path, float]) -> float:
     """The last round's DiD for pupils' konflikt, as the analysis job stores it."""
-    project = session.query(Project).one()
-    analyze_project(session, project.id)
-    stored = session.query(ModelResult).filter_by(
-        project_id=project.id, construct="konflikt", respondent_type="pupil", kind="trend"
-    )
-    result = TrendResult.from_dict(stored.one().result)
-    return float(result.did(result.rounds[-1])["estimate"])
+    return released[1]
 
 
 def _analytics_did(folder) -> float:
