@@ -35,12 +35,6 @@ def checked(page: Page, name: str | None = None) -> None:
         screenshot(page, f"staff-year-{name}")
 
 
-def download(page: Page, button: str) -> bytes:
-    with page.expect_download() as event:
-        page.get_by_role("button", name=button).click()
-    return Path(event.value.path()).read_bytes()
-
-
 def to_project(page: Page) -> None:
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Prosjekter").click()
     checked(page)
@@ -103,9 +97,15 @@ def parent_letters(page: Page) -> None:
     page.get_by_role("button", name="Lag lenker").click()
     expect(page.get_by_role("heading", name="3 lenker er laget")).to_be_visible()
     checked(page, "links-made")
-    letters = download(page, "Last ned brevene (PDF)")
+    page.get_by_role("button", name="Last ned brevene (PDF)").click()
+    ready = page.get_by_role("link", name="Last ned")  # a job, done at once here
+    expect(ready).to_be_visible()
+    checked(page, "letters-done")
+    with page.expect_download() as event:
+        ready.click()
+    letters = Path(event.value.path()).read_bytes()
     assert len(PdfReader(io.BytesIO(letters)).pages) == 3
-    page.get_by_role("link", name="← Lenker og brev").click()
+    page.get_by_role("link", name="Tilbake til utsending").click()
     checked(page)
 
 

@@ -49,9 +49,11 @@ def _status(job: BackgroundJob, round_id: int) -> dict[str, object]:
 @lead_required
 def page(round_id: int, job_id: int) -> str:
     job = _own_job(round_id, job_id)
+    round_ = round_or_404(round_id)
     return render_template(
         "admin/letters_progress.html",
-        round=round_or_404(round_id),
+        project=round_.project,
+        round=round_,
         job=job,
         status=_status(job, round_id),
     )
