@@ -35,12 +35,9 @@ LINK = re.compile(r"https?://\S+/login/set-password/\S+")
 
 
 class Mailbox(logging.Handler):
-    """The mails the app sent (in development they are written to the log).
-
-    The app sends a mail after its response has gone out (`call_on_close`), so the browser may
-    show the next page before the mail is written: `mail_to` waits for the mail itself, woken by
-    the handler, instead of reading the list at once (which raced the server's thread).
-    """
+    """The mails the app sent (in development they are written to the log). The server below
+    closes each response before sending it, so a mail is written before its page shows;
+    `mail_to` still waits on a condition the handler signals, never on a clock."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
@@ -77,10 +74,31 @@ def empty_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
+def closed_before_sent(app: Any) -> Any:
+    """The app with each response's body read and closed before the server writes it.
+
+    The app sends its mails when a response is closed (`call_on_close`, after the commit).
+    Werkzeug's development server closes a response only after writing it and draining the
+    socket, and skips the close when the browser has already dropped the connection, so an
+    invitation mail came late or never (the walk failed about one run in ten). Closing first
+    writes the mail before the browser sees the next page: no race, nothing to wait for.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="module")
 def server(empty_app: Flask) -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, empty_app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_before_sent(empty_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
