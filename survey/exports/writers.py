@@ -20,6 +20,7 @@ from xlsxwriter.utility import (
     xl_col_to_name,
 )
 
+from survey.exports.csvblock import csv_rows
 from survey.exports.safety import csv_text, is_formula_like, xlsx_text
 
 XLSX_MAX_ROWS = 1_048_576
@@ -35,7 +36,13 @@ class CsvWriter:
         self.rows = 0
 
     def write(self, frame: pd.DataFrame) -> None:
-        frame = frame[self.columns].copy()
+        frame = frame[self.columns]
+        rows = csv_rows(frame, csv_text)
+        if rows is not None:
+            self.file.write(rows)
+            self.rows += len(frame)
+            return
+        frame = frame.copy()
         for name in frame.columns:
             if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
                 # Labels repeat on every row: defuse each distinct text once, not per cell,

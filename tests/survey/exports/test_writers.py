@@ -46,3 +46,45 @@ def test_block_path_writes_what_xlsxwriter_writes_cell_by_cell(
     cells = _sheet_xml(tmp_path / "cells.xlsx", monkeypatch, False, max_rows)
     assert len(block) == (1 if max_rows > 100 else 3)
     assert block == cells
+
+
+def _csv(path, frame, block: bool, monkeypatch) -> bytes:
+    with monkeypatch.context() as patch:
+        if not block:
+            patch.setattr(writers, "csv_rows", lambda frame, text: None)
+        writer = writers.CsvWriter(path, list(frame.columns))
+        writer.write(frame)
+        writer.write(frame.iloc[:2])
+        writer.write(frame.iloc[:0])
+        writer.close()
+    return path.read_bytes()
+
+
+CSV_FRAME = FRAME.assign(
+    text=[HOSTILE["hyperlink"], 'sier "hei", og\\r\\nså', None, HOSTILE["rtl_override"], "-1"],
+    small=[1e-7, 1e20, 0.1 + 0.2, np.nan, 3.0],
+    count=np.arange(5),
+)
+
+
+@pytest.mark.parametrize("rows", [5, 3, 1])
+def test_csv_block_path_writes_what_pandas_writes(tmp_path, monkeypatch, rows) -> None:
+    frame = CSV_FRAME.iloc[:rows]
+    block = _csv(tmp_path / "block.csv", frame, True, monkeypatch)
+    cells = _csv(tmp_path / "cells.csv", frame, False, monkeypatch)
+    assert block == cells
+    assert writers.csv_rows(frame, str) is not None
+
+
+def test_csv_block_path_joins_many_rows_of_few_values(tmp_path, monkeypatch) -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(5000),
+            "label": rng.choice(["A", "B,C", None], 5000),
+            **{f"q{i}": pd.array(rng.integers(1, 6, 5000), dtype="Int64") for i in range(8)},
+        }
+    )
+    block = _csv(tmp_path / "block.csv", frame, True, monkeypatch)
+    cells = _csv(tmp_path / "cells.csv", frame, False, monkeypatch)
+    assert block == cells
