@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,10 +33,35 @@ def milliseconds(times: list[float]) -> str:
     return f"median {statistics.median(times) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
 
 
+def letters_form(
+    database: Any, secret: str, project_id: int, user_id: int, count: int
+) -> tuple[int, dict[str, Any]]:
+    """A batch of staff (or parent) links in the project's first round, as its page posts it."""
+    from sqlalchemy import select
+
+    from survey.admin.distribution.operations import make_link_batch
+    from survey.models import Round, School, User
+
+    with database.session_scope() as session:
+        round_ = session.scalars(
+            select(Round).where(Round.project_id == project_id).order_by(Round.id)
+        ).first()
+        school = session.scalars(select(School).where(School.project_id == project_id)).first()
+        kind = "staff" if round_.instrument_for("staff") is not None else "parent"
+        group = school.groups[0] if kind == "parent" else None
+        user = session.get(User, user_id)
+        _batch, tokens = make_link_batch(
+            session, user, round_, school, kind, count, secret, group, "nb"
+        )
+        target = f"{kind}:group:{group.id}" if group else f"{kind}:school:{school.id}"
+        return round_.id, {"target": target, "language": "nb", "tokens": tokens}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--pupils", type=int, default=15, help="pupils per class in the demo")
+    parser.add_argument("--links", type=int, default=500, help="links in the letters' batch")
     args = parser.parse_args()
 
     from sqlalchemy import select, update
@@ -87,6 +113,9 @@ def main() -> None:
         print(f"POST export ({fmt}), queued:        {milliseconds(times)}")
     times = [post(recompute_url, {"next": "/"}) for _ in range(args.repeat)]
     print(f"POST dashboard recompute, queued:  {milliseconds(times)}")
+    round_id, letters = letters_form(database, SECRET, project_id, user_id, args.links)
+    times = [post(f"/admin/rounds/{round_id}/letters.pdf", letters) for _ in range(args.repeat)]
+    print(f"POST letters ({args.links} links), queued: {milliseconds(times)}")
 
     print("\nreference, the same export written inside the request's time (before):")
     request = ExportRequest(project_id=project_id)

@@ -5,7 +5,8 @@ made-up links, in this process, inside an app's request context as the page does
 reference is fpdf2 itself writing N pages with one line of text and one QR image each: the
 floor of any letter. Nothing is asserted.
 
-Target (issue 16): 1,000 links in at most 10 s (68 s before the work).
+Target (issue 16): 1,000 links in at most 10 s (68 s before the work; about 3 s after, with the
+reference at about 7 s).
 
     .venv/bin/python benchmarks/bench_letters.py                 # 1,000 links, nb and ur
     .venv/bin/python benchmarks/bench_letters.py --links 100 --languages nb

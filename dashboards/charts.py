@@ -9,11 +9,25 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from dashboards import figures, figures_items, reading, reading_ordinal, reading_panel, tables
+from dashboards import (
+    figures,
+    figures_items,
+    reading,
+    reading_ordinal,
+    reading_panel,
+    reading_suppression,
+    tables,
+)
 from dashboards.figures_triangulation import triangulation_figure
 from dashboards.formatting import current_locale, number, plotly_separators
 from dashboards.items import Distribution
-from dashboards.labels import arm_name, direction_note, goal_status_name, respondent_type_name
+from dashboards.labels import (
+    arm_name,
+    direction_note,
+    goal_status_name,
+    in_sentence,
+    respondent_type_name,
+)
 from dashboards.results import Estimate, GoalView, TrendView
 from instruments.reading import ConstructInfo, ItemInfo, text_in
 
@@ -90,9 +104,22 @@ def trend_chart(
         table,
         sentence,
         badges=badges,
-        warnings=(*reading.model_notes(trend), *trend.warnings),
+        warnings=(*_hidden_notes(trend, measured), *reading.model_notes(trend), *trend.warnings),
         summary=summary,
     )
+
+
+def _hidden_notes(trend: TrendView, rounds: Sequence[str]) -> list[str]:
+    """One sentence per arm whose mean is hidden in some of the rounds shown."""
+    notes = []
+    for arm in trend.arms:
+        hidden = [r for r in rounds if trend.mean(r, arm).suppressed]
+        note = reading_suppression.hidden_rounds_note(
+            hidden, arm_name(arm).lower(), trend.min_group_size
+        )
+        if note:
+            notes.append(note)
+    return notes
 
 
 def _summary(table: tables.ChartData) -> tables.ChartData:
@@ -122,6 +149,7 @@ def school_chart(
     arm: str,
     rows: Sequence[Mapping[str, Any]],
     rounds: Sequence[str],
+    min_group_size: int | None = None,
 ) -> Chart:
     """`rows` per round: estimate, ci_low, ci_high, observed, n, arm (Estimate)."""
     name = construct.name(current_locale())
@@ -129,12 +157,15 @@ def school_chart(
     sentence = reading.school_sentence(
         name, arm_name(arm).lower(), [(r["round"], r.get("estimate"), r["arm"].value) for r in rows]
     )
+    shown = any(r.get("estimate") is not None for r in rows)
     return Chart(
         key=f"school-{respondent_type}-{construct.id}",
         title=f"{name} – {respondent_type_name(respondent_type).lower()}",
-        figure=figure if any(r.get("estimate") is not None for r in rows) else {},
+        figure=figure if shown else {},
         table=tables.school_table(rows),
-        sentence=sentence,
+        sentence=sentence
+        if shown or min_group_size is None
+        else reading_suppression.school_hidden_sentence(in_sentence(name), min_group_size),
         subtitle=_("Sammenlignet med %(arm)s", arm=arm_name(arm).lower()),
     )
 
@@ -164,6 +195,10 @@ def item_chart(
     )
 
 
+def _min_group_size(trends: Mapping[str, TrendView | None]) -> int:
+    return next((t.min_group_size for t in trends.values() if t is not None), 10)
+
+
 def triangulation_chart(
     theme: ConstructInfo, trends: Mapping[str, TrendView | None], rounds: Sequence[str]
 ) -> Chart:
@@ -179,6 +214,8 @@ def triangulation_chart(
         title=name,
         figure=triangulation_figure(trends, shared, plotly_separators()) if shared else {},
         table=tables.triangulation_table(trends, shared),
-        sentence=reading.triangulation_sentence(name, dids, last) if shared else None,
+        sentence=reading.triangulation_sentence(name, dids, last, _min_group_size(trends))
+        if shared
+        else None,
         subtitle=_("Endring fra første runde, med 95 % KI") + f" ({direction_note(theme)})",
     )

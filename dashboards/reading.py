@@ -18,6 +18,7 @@ from analytics.design_check import agreement
 from dashboards.formatting import number, signed
 from dashboards.labels import in_sentence, respondent_type_name
 from dashboards.reading_ordinal import ordinal_sentence
+from dashboards.reading_suppression import hidden_group_part
 from dashboards.results import INTERVENTION, Estimate, TrendView
 from instruments.reading import ConstructInfo
 
@@ -133,7 +134,9 @@ def _change_only_sentence(trend: TrendView, what: str, first: str, last: str) ->
     )
 
 
-def triangulation_sentence(name: str, dids: Mapping[str, Estimate], last: str) -> str:
+def triangulation_sentence(
+    name: str, dids: Mapping[str, Estimate], last: str, min_group_size: int = 10
+) -> str:
     """Whether pupils, parents and staff saw the same difference in change by round `last`.
 
     `dids`: each group's difference in change (intervention minus comparison) at `last`.
@@ -177,12 +180,14 @@ def triangulation_sentence(name: str, dids: Mapping[str, Estimate], last: str) -
         lead = _(
             "Gruppene ser ikke samme endring i %(what)s fram til %(last)s", what=what, last=last
         )
-    listing = "; ".join(_group_part(kind, dids[kind]) for kind in dids)
+    listing = "; ".join(_group_part(kind, dids[kind], min_group_size) for kind in dids)
     return _("%(lead)s: %(listing)s.", lead=lead, listing=listing)
 
 
-def _group_part(kind: str, estimate: Estimate) -> str:
+def _group_part(kind: str, estimate: Estimate, min_group_size: int) -> str:
     who = respondent_type_name(kind).lower()
+    if estimate.value is None and estimate.suppressed:
+        return hidden_group_part(who, min_group_size)
     if estimate.value is None:
         return _("%(who)s: for få svar", who=who)
     if estimate.excludes_zero:

@@ -18,6 +18,7 @@ from analytics.csvsafe import defuse
 from dashboards.formatting import count, number, percent, signed
 from dashboards.items import Distribution
 from dashboards.labels import arm_name, respondent_type_name
+from dashboards.reading_suppression import hidden_cell
 from dashboards.results import COMPARISON, INTERVENTION, TrendView
 from instruments.reading import ItemInfo, text_in
 
@@ -59,8 +60,10 @@ class ChartData:
         return "" if value is None else str(value)
 
 
-def _hidden_note(is_hidden: bool) -> str:
-    return _("for få svar") if is_hidden else ""
+def _hidden_note(is_hidden: bool, min_group_size: int | None = None) -> str:
+    if not is_hidden:
+        return ""
+    return _("for få svar") if min_group_size is None else hidden_cell(min_group_size)
 
 
 def trend_table(
@@ -119,7 +122,7 @@ def trend_table(
             row.update(p_random=check.p_randomisation, p_min=check.p_min)
         answered, asked = responses.get(r), invited.get(r)
         row["rate"] = answered / asked if answered is not None and asked else None
-        row["note"] = _hidden_note(hidden)
+        row["note"] = _hidden_note(hidden, trend.min_group_size)
         rows.append(row)
     return ChartData(tuple(columns), rows)
 

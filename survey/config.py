@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SECRET_KEY = "dev-not-secret"  # noqa: S105 (the known default that production refuses)
 
+#: The highest LETTERS_MAX_PER_BATCH allowed: one PDF of letters stays a printable file.
+MAX_LETTERS = 2000
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "SECRET_KEY": DEFAULT_SECRET_KEY,
@@ -52,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_FILE_HOURS": 24,
     # Run each job at once in the process that enqueues it (tests; no worker needed).
     "JOBS_IMMEDIATE": False,
+    # At most this many letters in one PDF (1 to 2,000); a bigger download is split into
+    # several PDFs of at most this many letters each.
+    "LETTERS_MAX_PER_BATCH": 500,
     # Who staff ask for help, shown on the help page and in account mails:
     # "Ola Nordmann, oppvekstetaten, ola@kommune.no, 12 34 56 78".
     "SUPPORT_CONTACT": None,
@@ -97,7 +103,10 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(
                 f"Unknown setting {name}. Known: TRIVSEL_{', TRIVSEL_'.join(DEFAULTS)}"
             )
-        values[key] = _parse(raw, DEFAULTS[key])
+        try:
+            values[key] = _parse(raw, DEFAULTS[key])
+        except ValueError as error:
+            raise ConfigError(f"{name} cannot be read: {raw!r} ({error}).") from error
     return values
 
 
@@ -120,10 +129,18 @@ def build_config(
         )
     if config["PERMANENT_SESSION_LIFETIME"] > dt.timedelta(hours=12):
         raise ConfigError("A session may last at most 12 hours (PERMANENT_SESSION_LIFETIME).")
+    _check_letters_cap(config["LETTERS_MAX_PER_BATCH"])
     if config["ENV"] == "production":
         _check_production(config)
         config["SESSION_COOKIE_SECURE"] = True
     return config
+
+
+def _check_letters_cap(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LETTERS:
+        raise ConfigError(
+            f"LETTERS_MAX_PER_BATCH must be a whole number from 1 to {MAX_LETTERS}, not {value!r}."
+        )
 
 
 def _check_production(config: Mapping[str, Any]) -> None:

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from dashboards import formatting
 from survey.admin.distribution.batches import blueprint as batches
+from survey.admin.distribution.letter_job_views import blueprint as letter_jobs
 from survey.admin.distribution.views import blueprint as distribution
 from survey.admin.goals.views import blueprint as goals
 from survey.admin.labels import all_labels, language_option
@@ -34,6 +35,7 @@ def _admin_blueprint() -> Blueprint:
         rounds,
         distribution,
         batches,
+        letter_jobs,
         monitor,
         tokens,
         panel,

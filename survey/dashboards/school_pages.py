@@ -44,7 +44,9 @@ def school_page(
         rounds = [r for r in context["chosen_rounds"] if r in trend.rounds]
         rows = school_rows(trend, tables[construct_id], school, rounds)
         construct = catalog.construct(kind, construct_id)
-        charts.append(school_chart(construct, kind, school.arm, rows, rounds))
+        charts.append(
+            school_chart(construct, kind, school.arm, rows, rounds, project.min_group_size)
+        )
     context.update(school=school, charts=charts, groups=school.groups)
     context["construct_choices"] = [
         (c, catalog.construct(kind, c).name(current_locale())) for c in catalog.order(kind)

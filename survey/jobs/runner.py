@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 3
 HANDLERS = {
     "export": "survey.exports.tasks:run_export_job",
     "analysis": "survey.analysis.tasks:run_analysis_job",
+    "letters": "survey.admin.distribution.letter_jobs:run_letters_job",
 }
 Progress = Callable[[int, int], None]
 Handler = Callable[[Session, BackgroundJob, Progress], dict[str, Any]]

@@ -17,11 +17,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from survey.accounts.operations import create_user
 from survey.admin.forms import to_local_input
+from survey.jobs.queue import get_queue
 from survey.models import Project
 from tests.browser.conftest import axe_violations, screenshot
 from tests.survey.admin.test_letters import scanned
@@ -141,6 +143,26 @@ def download(page: Page, button: str) -> bytes:
     return Path(event.value.path()).read_bytes()
 
 
+def download_letters(page: Page, app: Flask) -> bytes:
+    """The letters are a job: the button leads to its progress page, a worker (huey's
+    consumer, in a thread) sets them, and the page offers the file without a reload."""
+    batch_page = page.url
+    page.get_by_role("button", name="Last ned brevene (PDF)").click()
+    page.wait_for_url("**/letters/*")
+    consumer = get_queue(app).create_consumer(workers=1, worker_type="thread")
+    consumer.start()
+    try:
+        page.wait_for_selector("#job-download:not([hidden])")
+    finally:
+        consumer.stop(graceful=True)
+    assert axe_violations(page) == []
+    with page.expect_download() as event:
+        page.click("#job-download a")
+    letters = Path(event.value.path()).read_bytes()
+    page.goto(batch_page)
+    return letters
+
+
 def links_in(csv_file: bytes) -> list[str]:
     rows = list(csv.reader(io.StringIO(csv_file.decode("utf-8-sig")), delimiter=";"))
     return [row[-1] for row in rows[1:]]
@@ -162,7 +184,7 @@ def answer_by_phone(phone: Page, link: str) -> None:
 
 
 def test_a_project_lead_runs_a_round_from_set_up_to_close(
-    laptop: Page, phone: Page, lead_email: str
+    laptop: Page, phone: Page, lead_email: str, browser_app: Flask
 ):
     suffix = uuid.uuid4().hex[:4].upper()
     codes = (f"N{suffix}", f"S{suffix}")
@@ -178,7 +200,7 @@ def test_a_project_lead_runs_a_round_from_set_up_to_close(
 
     make_links(laptop, "Nordby skole", "Foresatte i 5A", "3")
     screenshot(laptop, "admin-links-made")
-    letters = download(laptop, "Last ned brevene (PDF)")
+    letters = download_letters(laptop, browser_app)
     parent_links = links_in(download(laptop, "Last ned lenkelisten (CSV)"))
     assert len(PdfReader(io.BytesIO(letters)).pages) == 3
     assert scanned(letters, 1) == parent_links[:1]

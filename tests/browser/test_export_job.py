@@ -81,24 +81,24 @@ def test_an_evaluator_watches_the_export_progress_and_r_reads_the_file(
     page.check("input[name=format][value=sav]")
     page.click("form[action$='/export/'] button[type=submit]")
     page.wait_for_url("**/export/jobs/*")
-    assert "venter i kø" in page.text_content("#export-state")
-    assert page.get_attribute("#export-progress", "value") == "0"
+    assert "venter i kø" in page.text_content("#job-state")
+    assert page.get_attribute("#job-progress", "value") == "0"
     page.evaluate("window.samePage = true")
 
     consumer = get_queue(export_app).create_consumer(workers=1, worker_type="thread")
     consumer.start()
     try:
-        page.wait_for_selector("#export-download:not([hidden])")
+        page.wait_for_selector("#job-download:not([hidden])")
     finally:
         consumer.stop(graceful=True)
         get_queue(export_app).storage.close()
     assert page.evaluate("window.samePage") is True, "the page was reloaded"
-    done, total = (int(page.get_attribute("#export-progress", n)) for n in ("value", "max"))
+    done, total = (int(page.get_attribute("#job-progress", n)) for n in ("value", "max"))
     assert done == total > 0
-    assert "ferdig" in page.text_content("#export-state")
+    assert "ferdig" in page.text_content("#job-state")
 
     with page.expect_download() as download:
-        page.click("#export-download a")
+        page.click("#job-download a")
     path = Path(tmp_path / "export.sav")
     download.value.save_as(path)
     context.close()

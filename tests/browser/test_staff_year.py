@@ -2,8 +2,9 @@
 
 Sign in from the start page, create the first project, add a school and a class, invite a
 project leader; the leader sets a password from the link in the mail, signs in, reads the help
-and changes the password. The integrator extends this walk with rounds, results, goals, the
-school report and the export from the other branches.
+and changes the password. Then the leader runs a round
+(tests/browser/staff_year_round.py): a comparison school, the round opened, parents' letters,
+the monitor before and after the pupils answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from survey.accounts.operations import create_user
 from survey.app import create_app
 from survey.db import get_database
 from survey.migrate import upgrade
+from tests.browser import staff_year_round as walk
 from tests.browser.conftest import axe_violations, guard_origin, screenshot
 from tests.conftest import TEST_SECRET_KEY
 
@@ -33,14 +35,27 @@ LINK = re.compile(r"https?://\S+/login/set-password/\S+")
 
 
 class Mailbox(logging.Handler):
-    """The mails the app sent (in development they are written to the log)."""
+    """The mails the app sent (in development they are written to the log).
+
+    The app sends a mail after its response has gone out (`call_on_close`), so the browser may
+    show the next page before the mail is written: `mail_to` waits for the mail itself, woken by
+    the handler, instead of reading the list at once (which raced the server's thread).
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.mails: list[str] = []
+        self.arrived = threading.Condition()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.mails.append(record.getMessage())
+        with self.arrived:
+            self.mails.append(record.getMessage())
+            self.arrived.notify_all()
+
+    def mail_to(self, address: str, timeout: float = 10.0) -> list[str]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: any(address in m for m in self.mails), timeout)
+            return [mail for mail in self.mails if address in mail]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +63,13 @@ def empty_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     url = f"sqlite:///{tmp_path_factory.mktemp('empty-db') / 'trivsel.db'}"
     upgrade(url)
     app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": TEST_SECRET_KEY, "SUPPORT_CONTACT": "Kari Hjelp"},
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "SUPPORT_CONTACT": "Kari Hjelp",
+            # jobs (analysis, export) run inside the request that asks for them
+            "JOBS_IMMEDIATE": True,
+        },
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
     with get_database(app).session_scope() as session:  # as `trivsel create-user` does
@@ -78,8 +99,8 @@ def mailbox() -> Iterator[Mailbox]:
     logger.setLevel(level)
 
 
-def _laptop(browser: Any, server: str) -> tuple[Any, Page, list[str]]:
-    context = browser.new_context(base_url=server, **LAPTOP)
+def _laptop(browser: Any, server: str, **options: Any) -> tuple[Any, Page, list[str]]:
+    context = browser.new_context(base_url=server, **LAPTOP, **options)
     foreign = guard_origin(context, server)
     page = context.new_page()
     page.set_default_timeout(30_000)  # the first request of a fresh app compresses its assets
@@ -99,8 +120,8 @@ def _sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Logg inn").click()
 
 
-def test_a_new_admin_sets_up_a_project_and_a_leader_takes_over(
-    browser: Any, server: str, mailbox: Mailbox
+def test_a_new_admin_sets_up_a_project_and_a_leader_runs_a_round(
+    browser: Any, server: str, mailbox: Mailbox, empty_app: Flask
 ) -> None:
     context, page, foreign = _laptop(browser, server)
     page.goto("/")
@@ -147,11 +168,11 @@ def test_a_new_admin_sets_up_a_project_and_a_leader_takes_over(
     checked(page, "staff-user-edit")
     context.close()
 
-    expect_mail = [mail for mail in mailbox.mails if LEADER in mail]
+    expect_mail = mailbox.mail_to(LEADER)
     assert len(expect_mail) == 1
     [invite_link] = LINK.findall(expect_mail[0])
 
-    context, page, leader_foreign = _laptop(browser, server)
+    context, page, leader_foreign = _laptop(browser, server, accept_downloads=True)
     page.goto(invite_link)  # the leader clicks the link in the mail
     checked(page, "staff-set-password")
     page.get_by_label("Nytt passord").fill("leders eget passord")
@@ -176,5 +197,20 @@ def test_a_new_admin_sets_up_a_project_and_a_leader_takes_over(
     page.get_by_role("button", name="Bytt passord").click()
     expect(page.get_by_text("Passordet er byttet.")).to_be_visible()
     checked(page)
+
+    walk.to_project(page)
+    walk.add_comparison_school(page)
+    walk.open_round(page)
+    walk.parent_letters(page)
+    walk.monitor(page, "0 / 41")
+    walk.pupils_answer(empty_app, per_class=11)
+    page.reload()
+    expect(page.locator('[data-total="pupil"]')).to_have_text("22 / 41")
+    walk.checked(page, "monitor-answered")
+    walk.close_round(page)
+    walk.results(page, empty_app)
+    walk.goals(page)
+    walk.school_report(page)
+    assert walk.export(page)
     context.close()
     assert foreign == [] and leader_foreign == []

@@ -6,7 +6,16 @@ same links again and never makes new ones.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug import Response
 
@@ -40,7 +49,13 @@ def target_of(batch: LinkBatch) -> str:
 @blueprint.get("/<int:batch_id>")
 @lead_required
 def show(round_id: int, batch_id: int) -> tuple[str, int, dict[str, str]]:
-    batch = batch_or_404(round_id, batch_id)
+    return _batch_page(batch_or_404(round_id, batch_id), 200)
+
+
+def _batch_page(
+    batch: LinkBatch, status: int, void_errors: dict[str, list[str]] | None = None
+) -> tuple[str, int, dict[str, str]]:
+    round_id = batch.round_id
     round_ = round_or_404(round_id)
     tokens = queries.batch_tokens(batch, current_app.config["SECRET_KEY"])
     page = render_template(
@@ -55,14 +70,19 @@ def show(round_id: int, batch_id: int) -> tuple[str, int, dict[str, str]]:
         language=batch.language,
         tokens=tokens or [],
         sample_url=link_url(tokens[0]) if tokens else None,
+        void_errors=void_errors or {},
     )
-    return page, 200, NO_STORE
+    return page, status, NO_STORE
 
 
 @blueprint.post("/<int:batch_id>/void")
 @lead_required
-def void(round_id: int, batch_id: int) -> Response:
+def void(round_id: int, batch_id: int) -> Response | tuple[str, int, dict[str, str]]:
     batch = batch_or_404(round_id, batch_id)
+    if not batch.is_voided and request.form.get("confirm") != "yes":
+        message = _("Kryss av for å bekrefte at lenkene i bunken skal ugyldiggjøres.")
+        refused = {"confirm": [message]}
+        return _batch_page(batch, 422, void_errors=refused)
     if batch.is_voided:
         flash(_("Bunken var allerede ugyldiggjort."), "info")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 
 from flask import current_app, request, url_for
@@ -67,3 +68,17 @@ def batch_of(
 def safe_name(name: str) -> str:
     """A download file name with nothing a browser could misread."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+
+
+def split(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    """`items` in parts of at most `size`, in order."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def letters_zip(name: str, parts: Sequence[bytes]) -> bytes:
+    """Several letter PDFs of one download in a zip: `brev-...-1-av-3.pdf` and so on."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, pdf in enumerate(parts, 1):
+            archive.writestr(f"{name}-{number}-av-{len(parts)}.pdf", pdf)
+    return buffer.getvalue()

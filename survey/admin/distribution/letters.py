@@ -4,7 +4,7 @@ letter about the pupil survey. Made in a request; the tokens are never stored.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -64,8 +64,10 @@ def _paragraphs(batch: LinkLetters) -> list[str]:
     return [why, anonymous, say_no]
 
 
-def link_letters_pdf(batch: LinkLetters, urls: Sequence[str]) -> bytes:
-    """One page per link, all in the batch's language."""
+def link_letters_pdf(
+    batch: LinkLetters, urls: Sequence[str], progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One page per link, all in the batch's language; `progress(letters done)` per letter."""
     with force_locale(batch.language):
         pdf = LetterPdf(batch.language, batch.title)
         minutes = 10 if batch.respondent_type == "staff" else 5
@@ -79,14 +81,22 @@ def link_letters_pdf(batch: LinkLetters, urls: Sequence[str]) -> bytes:
         ]
         instruction = _("Skann QR-koden med kameraet på mobilen, eller skriv inn lenken:")
         greeting, paragraphs = _greeting(batch), _paragraphs(batch)
-        for url in urls:
-            pdf.add_page()
+
+        def words() -> tuple[float, float]:
             pdf.small_line(f"Trivsel · {batch.school}")
             pdf.text_block(batch.title, size=17, bold=True, after=2)
             pdf.text_block(greeting, size=12, after=5)
             for paragraph in paragraphs:
                 pdf.text_block(paragraph)
-            pdf.link_box(url, instruction, notes)
+            return pdf.link_words(instruction, notes)
+
+        for done, url in enumerate(urls, 1):
+            pdf.add_page()
+            # The words are the same on every page: laid out once, then copied.
+            top, link_y = pdf.repeated("letter", words)
+            pdf.link_code(url, top, link_y)
+            if progress is not None:
+                progress(done)
         return bytes(pdf.output())
 
 

@@ -14,8 +14,10 @@ import datetime as dt
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import segno
 from fpdf import FPDF
@@ -28,6 +30,7 @@ FONTS = Path(__file__).parent / "fonts"
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 MARGIN = 20.0
 WIDTH = 210.0 - 2 * MARGIN
+QR_SIDE = 46.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,13 @@ SCRIPTS = {
 LATIN = Script("NotoSans", "ltr", "latn")
 #: A space between two Latin letters, e.g. in a school's name inside Urdu text.
 LATIN_SPACE = re.compile(r"(?<=[0-9A-Za-zÀ-ɏ]) (?=[0-9A-Za-zÀ-ɏ])")
+
+
+#: QR codes use one fixed mask pattern: any mask scans, and segno would otherwise score all
+#: eight for every code, which was a third of a letter's time.
+QR_MASK = 2
+QR_BORDER = 4
+T = TypeVar("T")
 
 
 def font_file(name: str) -> Path:
@@ -80,6 +90,7 @@ class LetterPdf(FPDF):
         self.add_font("mono", "", font_file("NotoSansMono-Regular"))
         self.set_fallback_fonts(["latin"], exact_match=False)
         self._broken: dict[tuple[object, ...], list[str]] = {}
+        self._repeated: dict[str, tuple[bytes, object, object, dict, float, float]] = {}
 
     @property
     def is_rtl(self) -> bool:
@@ -133,15 +144,47 @@ class LetterPdf(FPDF):
         self.ln(4)
         self.set_text_color(0, 0, 0)
 
+    def repeated(self, key: str, draw: Callable[[], T]) -> T:
+        """What `draw` puts on the page, drawn once per document and then copied onto each
+        later page as the same content-stream bytes: the text every letter of a batch shares
+        is shaped and laid out once. `draw` must not depend on the page it is drawn on."""
+        page = self.pages[self.page]
+        if key not in self._repeated:
+            start = len(page.contents)
+            before = {
+                kind: set(names)
+                for (number, kind), names in self._resource_catalog.resources_per_page.items()
+                if number == self.page
+            }
+            result = draw()
+            resources = {
+                kind: set(names) - before.get(kind, set())
+                for (number, kind), names in self._resource_catalog.resources_per_page.items()
+                if number == self.page
+            }
+            state = self._GraphicsStateMixin__statestack[-1].copy()  # type: ignore[attr-defined]
+            content = bytes(page.contents[start:])
+            self._repeated[key] = (content, result, state, resources, self.x, self.y)
+            return result
+        content, result, state, resources, x, y = self._repeated[key]
+        page.contents.extend(content)
+        for kind, names in resources.items():
+            self._resource_catalog.resources_per_page[(self.page, kind)].update(names)
+        self._GraphicsStateMixin__statestack[-1] = state.copy()  # type: ignore[attr-defined]
+        self.set_xy(x, y)
+        return result  # type: ignore[return-value]
+
     def link_box(self, url: str, instruction: str, notes: list[str]) -> None:
         """The QR code beside the instruction, then the link in full, in a frame."""
+        top, link_y = self.link_words(instruction, notes)
+        self.link_code(url, top, link_y)
+
+    def link_words(self, instruction: str, notes: list[str]) -> tuple[float, float]:
+        """The words of the link box (the same in every letter of a batch); returns the box's
+        top and where the link goes."""
         top = self.get_y() + 2
-        side = 46.0
-        self.set_draw_color(150, 150, 150)
-        qr_x = MARGIN + WIDTH - side - 4 if self.is_rtl else MARGIN + 4
-        self.image(qr_png(url), x=qr_x, y=top + 4, w=side, h=side)
-        text_x = MARGIN + 4 if self.is_rtl else MARGIN + side + 10
-        text_width = WIDTH - side - 14
+        text_x = MARGIN + 4 if self.is_rtl else MARGIN + QR_SIDE + 10
+        text_width = WIDTH - QR_SIDE - 14
         self._shape()
         self.set_font("body", "B", 12)
         self.set_y(top + 6)
@@ -150,11 +193,43 @@ class LetterPdf(FPDF):
         for note in notes:
             self.ln(1.5)
             self._lines_at(text_x, text_width, 10.5 * 0.3528 * self.script.leading, note)
-        link_y = max(self.get_y(), top + side + 6) + 3
+        return top, max(self.get_y(), top + QR_SIDE + 6) + 3
+
+    def link_code(self, url: str, top: float, link_y: float) -> None:
+        """The QR code, the link in full under it, and the frame round the box."""
+        qr_x = MARGIN + WIDTH - QR_SIDE - 4 if self.is_rtl else MARGIN + 4
+        self.qr_code(url, qr_x, top + 4, QR_SIDE)
         self._shape("ltr", "latn")
         self.set_font("mono", "", 10.5 if len(url) < 72 else 8.5)
         self.set_xy(MARGIN + 4, link_y)
         self.cell(WIDTH - 8, 7, url, align="C", link=url)
         bottom = link_y + 11
+        self.set_draw_color(150, 150, 150)
         self.rect(MARGIN, top, WIDTH, bottom - top)
         self.set_y(bottom + 4)
+
+    def qr_code(self, url: str, x: float, y: float, side: float) -> None:
+        """A QR code as filled vector rectangles (one per run of dark modules in a row), with
+        a quiet zone of four modules inside `side`."""
+        matrix = segno.make(url, error="m", mask=QR_MASK).matrix
+        count = len(matrix)
+        module = side * self.k / (count + 2 * QR_BORDER)
+        left = x * self.k + QR_BORDER * module
+        top = (self.h - y) * self.k - QR_BORDER * module
+        edges = [round(top - row * module, 3) for row in range(count + 1)]
+        columns = [round(left + column * module, 3) for column in range(count + 1)]
+        ops = ["q 0 g"]
+        for row, modules in enumerate(matrix):
+            low, high = edges[row + 1], edges[row]
+            column = 0
+            while column < count:
+                if not modules[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < count and modules[column]:
+                    column += 1
+                width = round(columns[column] - columns[start], 3)
+                ops.append(f"{columns[start]} {low} {width} {round(high - low, 3)} re")
+        ops.append("f Q")
+        self._out(" ".join(ops))

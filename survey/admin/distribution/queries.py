@@ -49,6 +49,21 @@ def links_of_batch(
     return bool(tokens) and found == len(hashes) == len(tokens)
 
 
+def batch_of_tokens(session: Session, secret_key: str, tokens: list[str]) -> LinkBatch | None:
+    """The batch the tokens are, all of it; None if they are part of one, or of several."""
+    hashes = {codes.link_token_hash(secret_key, token) for token in tokens}
+    batch_ids = set(
+        session.scalars(
+            select(AccessCode.batch_id).where(AccessCode.code_hash.in_(hashes)).distinct()
+        )
+    )
+    if len(batch_ids) != 1 or None in batch_ids:
+        return None
+    batch = session.get(LinkBatch, batch_ids.pop())
+    size = session.scalar(select(func.count(AccessCode.id)).where(AccessCode.batch_id == batch.id))
+    return batch if size == len(hashes) == len(tokens) else None
+
+
 @dataclass(frozen=True)
 class BatchRow:
     """A link batch as the list shows it: how many of its links were used or voided."""

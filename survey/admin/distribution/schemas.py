@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from survey.admin.forms import FormSchema, between
+from survey.config import MAX_LETTERS
 from survey.links.queries import TOKEN_SHAPE
 
 #: "parent:group:12", "parent:school:3" or "staff:school:3".
@@ -63,6 +64,8 @@ class DownloadForm(LetterForm):
     tokens = fields.List(
         fields.String(validate=_token), required=True, validate=validate.Length(1, MAX_LINKS)
     )
+    #: Letters per PDF, at most LETTERS_MAX_PER_BATCH (the default); more links give more PDFs.
+    per_file = fields.Integer(load_default=None, validate=between(1, MAX_LETTERS))
 
 
 def _check_language(languages: dict[str, list[str]], data: dict[str, Any]) -> None:

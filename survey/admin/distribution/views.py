@@ -27,13 +27,12 @@ from flask_babel import gettext as _
 from werkzeug import Response
 
 from survey import audit
-from survey.admin.distribution import operations, queries
+from survey.admin.distribution import letter_jobs, operations, queries
 from survey.admin.distribution.code_sheet import ClassCodePage, class_code_sheet_pdf
-from survey.admin.distribution.files import batch_of, link_csv, link_url, safe_name
+from survey.admin.distribution.files import link_csv, link_url, safe_name
 from survey.admin.distribution.letters import (
     InformationLetter,
     information_letter_pdf,
-    link_letters_pdf,
 )
 from survey.admin.distribution.schemas import (
     MAX_LINKS,
@@ -149,7 +148,7 @@ def _too_many_links(round_: Round) -> NoReturn:
     abort(make_response(page, status))
 
 
-def _checked_batch(round_: Round) -> tuple[dict[str, Any], School, Group | None, str]:
+def _checked_form(round_: Round) -> tuple[dict[str, Any], School, Group | None, str]:
     if len(request.form.getlist("tokens")) > MAX_LINKS:
         _too_many_links(round_)  # before hashing thousands of tokens or setting their letters
     data, _errors, _raw = read_form(DownloadForm(letter_languages(round_)), request.form)
@@ -160,6 +159,11 @@ def _checked_batch(round_: Round) -> tuple[dict[str, Any], School, Group | None,
     secret_key = current_app.config["SECRET_KEY"]
     if not queries.links_of_batch(db_session(), secret_key, round_.id, data["tokens"], target):
         abort(422)
+    return data, school, group, respondent_type
+
+
+def _checked_batch(round_: Round) -> tuple[dict[str, Any], School, Group | None, str]:
+    data, school, group, respondent_type = _checked_form(round_)
     audit.record(
         db_session(),
         "links.downloaded",
@@ -191,16 +195,28 @@ def download_csv(round_id: int) -> Response:
 @blueprint.post("/letters.pdf")
 @lead_required
 def download_letters(round_id: int) -> Response:
+    """Queue the batch's letters and go to their progress page; a worker sets them."""
     round_ = round_or_404(round_id)
-    data, school, group, respondent_type = _checked_batch(round_)
-    batch = batch_of(round_, school, group, respondent_type, data["language"])
-    pdf = link_letters_pdf(batch, [link_url(token) for token in data["tokens"]])
-    name = safe_name(f"brev-{school.code}-{group.label if group else respondent_type}.pdf")
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE},
+    data, _school, _group, _respondent_type = _checked_form(round_)
+    cap = current_app.config["LETTERS_MAX_PER_BATCH"]
+    per_file = data.get("per_file") or cap
+    if per_file > cap:
+        abort(422)
+    secret_key = current_app.config["SECRET_KEY"]
+    batch = queries.batch_of_tokens(db_session(), secret_key, data["tokens"])
+    if batch is None or batch.round_id != round_.id:
+        abort(422)
+    job = letter_jobs.request_letters(
+        db_session(),
+        acting_user(),
+        round_,
+        batch,
+        data["language"],
+        per_file,
+        link_url(letter_jobs.TOKEN_MARK),
+        len(data["tokens"]),
     )
+    return redirect(url_for("admin.letter_jobs.page", round_id=round_.id, job_id=job.id), 303)
 
 
 @blueprint.get("/information-letter.pdf")

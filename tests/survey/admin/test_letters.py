@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from survey.admin.distribution.letters import LinkLetters, link_letters_pdf
 from survey.admin.distribution.pdf import LetterPdf
 from survey.i18n import LANGUAGES
+from tests.survey.admin.letter_download import download_letters
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 LINK = "https://trivsel.example.no/s/q3Jk8-xLw2pZ0aB7yT4vN9mR1cE6hU_s"
@@ -58,7 +59,7 @@ def test_the_qr_code_of_each_downloaded_letter_scans_to_its_own_link(
     )
     tokens = TOKEN_FIELD.findall(made.text)
     data = {"target": target, "language": "nb", "tokens": tokens}
-    pdf = post_form(f"/admin/rounds/{open_round.id}/letters.pdf", data).data
+    pdf = download_letters(as_lead, post_form, open_round.id, data).data
     assert scanned(pdf, 2) == [f"http://localhost/s/{tokens[1]}"]
 
 
@@ -100,3 +101,24 @@ def test_the_shipped_fonts_have_every_character_of_each_language_s_letter(
     with app.test_request_context():
         link_letters_pdf(_batch(language), [LINK])
     assert uncovered == set()
+
+
+@pytest.mark.parametrize("language", ["nb", "ur"])
+def test_every_letter_of_a_batch_has_the_same_words_and_its_own_link_and_code(
+    app, language
+) -> None:
+    """The shared words are laid out once and copied onto later pages: a copied page must
+    read as the first one, in its fonts, with only the link and the QR code its own."""
+    links = [f"{LINK}{number}" for number in range(3)]
+    with app.test_request_context():
+        pdf = link_letters_pdf(_batch(language), links)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 3
+    first = reader.pages[0].extract_text()
+    assert links[0] in first and "Nordby skole" in first
+    for number, page in enumerate(reader.pages):
+        text = page.extract_text()
+        assert text == first.replace(links[0], links[number])
+        fonts = page["/Resources"]["/Font"]
+        assert len(fonts) == len(reader.pages[0]["/Resources"]["/Font"])
+        assert scanned(pdf, number + 1) == [links[number]]

@@ -57,7 +57,7 @@ def test_the_batch_keeps_its_tokens_only_sealed(session, as_lead, post_form, ope
 def _void(as_lead, post_form, open_round, group):
     location = _make(post_form, open_round, group).headers["Location"]
     tokens = TOKEN_FIELD.findall(as_lead.get(location).text)
-    return location, tokens, post_form(location + "/void")
+    return location, tokens, post_form(location + "/void", {"confirm": "yes"})
 
 
 def test_a_voided_link_opens_a_kind_page(session, as_lead, post_form, open_round, group, client):
@@ -91,9 +91,23 @@ def test_a_voided_link_cannot_be_submitted(
     assert session.scalar(select(func.count(AccessCode.id)).filter_by(is_used=True)) == 0
 
 
+def test_voiding_without_the_confirmation_box_shows_the_form_again(
+    session, as_lead, post_form, open_round, group, client
+) -> None:
+    location = _make(post_form, open_round, group).headers["Location"]
+    tokens = TOKEN_FIELD.findall(as_lead.get(location).text)
+    refused = post_form(location + "/void")
+    assert refused.status_code == 422
+    assert "Kryss av for å bekrefte" in refused.text
+    assert 'name="confirm"' in refused.text
+    assert session.scalar(select(LinkBatch)).is_voided is False
+    assert session.scalar(select(func.count(AuditEvent.id)).filter_by(action="links.voided")) == 0
+    assert client.get(f"/s/{tokens[0]}").status_code == 200
+
+
 def test_voiding_twice_voids_once(session, as_lead, post_form, open_round, group) -> None:
     location, _tokens, _voided = _void(as_lead, post_form, open_round, group)
-    post_form(location + "/void")
+    post_form(location + "/void", {"confirm": "yes"})
     events = select(func.count(AuditEvent.id)).filter_by(action="links.voided")
     assert session.scalar(events) == 1
 

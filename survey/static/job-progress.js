@@ -1,14 +1,14 @@
-// The export progress page asks for the job's status every second and updates the bar in place.
+// A job's progress page (exports, letters) asks for the job's status every second and updates the bar in place.
 (function () {
   "use strict";
-  var box = document.getElementById("export-job");
-  var texts = document.getElementById("export-texts");
+  var box = document.getElementById("job-box");
+  var texts = document.getElementById("job-texts");
   if (!box || !texts || !window.fetch) { return; }
   var url = box.getAttribute("data-status-url");
-  var bar = document.getElementById("export-progress");
-  var rows = document.getElementById("export-rows");
-  var state = document.getElementById("export-state");
-  var download = document.getElementById("export-download");
+  var bar = document.getElementById("job-progress");
+  var rows = document.getElementById("job-rows");
+  var state = document.getElementById("job-state");
+  var download = document.getElementById("job-download");
   var timer = null;
   function show(status) {
     bar.max = Math.max(1, status.rows_total);
