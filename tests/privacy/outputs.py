@@ -41,13 +41,15 @@ NOT_OUTPUTS = {
     r"^(static|dashboards\.static|dashboards\.plotly_\w+)$": "static files",
     r"^exports\.job_(page|status|file)$": "read by `exports`: an export job, its requester's only",
     r"^admin\.batches\.show$": "one batch's links (tokens and letters), made before any answer",
+    r"^admin\.letter_jobs\.(page|status|file)$": "a letters job: one batch's links as letters "
+    "(PDF), its requester's only, no answers",
 }
 #: Writes that answer with a file. A write that looks like a download (by its name or its
 #: path) must be here, read as an export or declared free of answers.
 DOWNLOADS = {
     "exports.download": "read: every format of the data export",
     "admin.distribution.download_csv": "not read: the link tokens just made, no answers",
-    "admin.distribution.download_letters": "not read: the same links as letters (PDF)",
+    "admin.distribution.download_letters": "not read: queues the same links as letters (PDF)",
     "admin.panel.card_sheet": "not read: new card codes and a teacher's page (PDF), no answers",
 }
 LOOKS_LIKE_A_DOWNLOAD = re.compile(r"download|export|csv|xlsx|zip|pdf", re.IGNORECASE)

@@ -50,6 +50,9 @@ def request_letters(
         "per_file": per_file,
         "url_pattern": url_pattern,
     }
+    # Concurrent requests for one batch queue here (the batch's row lock, on PostgreSQL), so
+    # the second sees the first's job instead of adding its own.
+    session.execute(select(LinkBatch.id).where(LinkBatch.id == batch.id).with_for_update())
     unfinished = session.scalars(
         select(BackgroundJob)
         .where(
