@@ -103,13 +103,14 @@ def role_for(endpoint: str) -> str:
 
 
 def _account_fixes(world: World) -> dict[str, dict[str, str]]:
-    """What a person types into the account forms (passwords, a ticked confirmation)."""
+    """What a person types into the account forms (passwords, ticked confirmations)."""
     project, new = str(world.target.project.id), "a new long enough password"
     return {
         "admin.users.invite": {"email": "ny@example.no", "role": "evaluator", "projects": project},
         "admin.users.update": {"role": "evaluator", "projects": project},
         "admin.users.temporary_password": {"password": new},
         "admin.users.remove": {"confirm": "yes"},
+        "admin.batches.void": {"confirm": "yes"},
         "auth.request_reset": {"email": world.users["evaluator"].email},
         "staff.change_password": {
             "old_password": PASSWORD,

@@ -34,7 +34,6 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 REFUSED_UNFILLED = {"admin.schools.import_file", "auth.submit_login"}
 #: Routes that take no fields at all: a button, not a form.
 ACTIONS = {
-    "admin.batches.void",
     "admin.goals.delete",
     # Its form is only on a panel project's class page, and the walk's project is not a panel
     # (tests/survey/panel covers it).
