@@ -54,6 +54,13 @@ def _rendered(column: pd.Series, text: Callable[[str], str]) -> tuple[np.ndarray
 def csv_rows(frame: pd.DataFrame, text: Callable[[str], str]) -> str | None:
     """The frame's rows as CSV ("\\r\\n" line ends, no header), each str cell through `text`;
     None if a column holds values this does not render."""
+    lines = csv_lines(frame, text)
+    return None if lines is None else "".join(lines.tolist())
+
+
+def csv_lines(frame: pd.DataFrame, text: Callable[[str], str]) -> np.ndarray | None:
+    """The frame's rows as CSV lines, each ending in "\\r\\n", in an object array; None as
+    for `csv_rows`."""
     if not len(frame) or not len(frame.columns):
         return None
     segments: list[tuple[np.ndarray, list[str]]] = []
@@ -82,4 +89,4 @@ def csv_rows(frame: pd.DataFrame, text: Callable[[str], str]) -> str | None:
     for codes, fields in segments:
         part = np.array(fields, dtype=object)[codes]
         lines = part if lines is None else lines + part
-    return "".join(lines.tolist())
+    return lines

@@ -26,6 +26,7 @@ from survey.exports import codebook, ddi, queries
 from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
 from survey.exports.aggregates import ScoreAggregates
 from survey.exports.frames import ChunkShaper
+from survey.exports.longcsv import LongCsvRows
 from survey.exports.plan import ExportPlan, ExportRequest, build_plan
 from survey.exports.statfiles import StatFileWriter
 from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
@@ -145,9 +146,13 @@ def run_export(
 
 
 def _stream(
-    session: Session, plan: ExportPlan, sinks: list[Sink], progress: Progress | None
+    session: Session,
+    plan: ExportPlan,
+    sinks: list[Sink],
+    progress: Progress | None,
+    shaper: ChunkShaper | None = None,
 ) -> int:
-    shaper = ChunkShaper(plan)
+    shaper = shaper or ChunkShaper(plan)
     count = 0
     chunks = queries.stream_chunks(
         session, plan.request, shaper.item_columns, queries.CHUNK_RESPONSES
@@ -231,6 +236,8 @@ def _write_package(
         wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))
         long_columns = LONG_COLUMNS + (["text"] if plan.request.include_free_text else [])
         long_csv = CsvWriter(folder / "data_long.csv", long_columns)
+        shaper = ChunkShaper(plan)
+        long_rows = LongCsvRows(shaper, long_columns)
         stats = [
             StatFileWriter(folder / f"data_wide.{kind}", plan.variables, kind, plan.project.name)
             for kind in ("sav", "dta")
@@ -239,12 +246,12 @@ def _write_package(
         aggregates = ScoreAggregates(plan)
         sinks: list[Sink] = [
             lambda b: wide_csv.write(b.table),
-            lambda b: long_csv.write(b.long),
+            lambda b: _write_long(long_csv, long_rows, b),
             *[lambda b, s=s: s.write(b.wide) for s in stats],
             book.add,
             lambda b: aggregates.add(b.wide),
         ]
-        count = _stream(session, plan, sinks, progress)
+        count = _stream(session, plan, sinks, progress, shaper)
         for writer in (wide_csv, long_csv, *stats):
             writer.close()
         table = aggregates.table()
@@ -261,6 +268,14 @@ def _write_package(
                 stored = zipfile.ZIP_STORED if name.endswith(".xlsx") else None
                 zf.write(folder / name, arcname=name, compress_type=stored)
     return count, files
+
+
+def _write_long(writer: CsvWriter, long_rows: LongCsvRows, batch: Batch) -> None:
+    rendered = long_rows.rows(batch.chunk)
+    if rendered is None:
+        writer.write(batch.long)
+    else:
+        writer.write_rows(*rendered)
 
 
 def _write_documents(plan: ExportPlan, folder: Path, count: int, created_at: dt.datetime) -> None:

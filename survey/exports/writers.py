@@ -55,6 +55,11 @@ class CsvWriter:
         frame.to_csv(self.file, header=False, index=False, lineterminator="\r\n")
         self.rows += len(frame)
 
+    def write_rows(self, rows: str, count: int) -> None:
+        """`count` rows already rendered as CSV (see `csvblock`), in this file's columns."""
+        self.file.write(rows)
+        self.rows += count
+
     def close(self) -> None:
         self.file.close()
 

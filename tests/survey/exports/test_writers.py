@@ -88,3 +88,43 @@ def test_csv_block_path_joins_many_rows_of_few_values(tmp_path, monkeypatch) -> 
     block = _csv(tmp_path / "block.csv", frame, True, monkeypatch)
     cells = _csv(tmp_path / "cells.csv", frame, False, monkeypatch)
     assert block == cells
+
+
+def test_long_rows_from_the_matrix_are_the_long_frame_written_as_csv(
+    app, session, small_project, tmp_path
+) -> None:
+    """The long file's fast path (`longcsv`) writes exactly what writing `ChunkShaper.long`'s
+    frame writes: hostile names, parents without a class, declined answers."""
+    from sqlalchemy import select
+
+    from survey.exports.frames import ChunkShaper
+    from survey.exports.longcsv import LongCsvRows
+    from survey.exports.package import LONG_COLUMNS
+    from survey.exports.plan import ExportRequest, build_plan
+    from survey.exports.queries import stream_chunks
+    from survey.models import Group, School
+
+    school = session.scalars(select(School).order_by(School.id)).first()
+    school.name = '=HYPERLINK("x"), "Skole" \u202e'
+    group = session.scalars(select(Group).filter_by(school_id=school.id)).first()
+    group.label = "5A, 5B"
+    session.flush()
+    with app.app_context():
+        plan = build_plan(session, ExportRequest(small_project.id))
+        shaper = ChunkShaper(plan)
+        fast = writers.CsvWriter(tmp_path / "fast.csv", LONG_COLUMNS)
+        frames = writers.CsvWriter(tmp_path / "frames.csv", LONG_COLUMNS)
+        long_rows = LongCsvRows(shaper, LONG_COLUMNS)
+        for chunk in stream_chunks(session, plan.request, shaper.item_columns, size=7):
+            rendered = long_rows.rows(chunk)
+            assert rendered is not None
+            fast.write_rows(*rendered)
+            frames.write(shaper.long(chunk))
+        fast.close()
+        frames.close()
+    written = (tmp_path / "fast.csv").read_bytes()
+    assert written == (tmp_path / "frames.csv").read_bytes()
+    assert fast.rows == frames.rows == 76
+    assert written.count(b",,1\r\n") == 4  # the declined answers: no value, declined
+    assert b'"\'=HYPERLINK(""x""), ""Skole"" <U+202E>"' in written
+    assert b' 5A, 5B",e_' in written  # the class, quoted for its comma
