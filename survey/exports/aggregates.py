@@ -39,18 +39,29 @@ class ScoreAggregates:
         self.sums: dict[tuple, np.ndarray] = defaultdict(lambda: np.zeros(3))
 
     def add(self, wide: pd.DataFrame) -> None:
+        keys = wide[list(KEYS)].to_numpy()
+        known = ~np.isnan(keys).any(axis=1)
+        if not known.any():
+            return
+        cells, cell_of = np.unique(keys[known], axis=0, return_inverse=True)
+        cell_of = cell_of.ravel()
+        cell_keys = [tuple(cell) for cell in cells.tolist()]
         for variable in self.plan.scores():
-            scores = wide[[*KEYS, variable.name]].dropna()
-            if scores.empty:
+            values = wide[variable.name].to_numpy()[known]
+            scored = ~np.isnan(values)
+            if not scored.any():
                 continue
-            values = scores[variable.name]
-            grouped = (
-                scores.assign(total=values, squares=values**2)
-                .groupby(list(KEYS))
-                .agg(n=(variable.name, "size"), total=("total", "sum"), squares=("squares", "sum"))
+            cell, values = cell_of[scored], values[scored]
+            sums = np.stack(
+                [
+                    np.bincount(cell, minlength=len(cells)).astype(float),
+                    np.bincount(cell, weights=values, minlength=len(cells)),
+                    np.bincount(cell, weights=values**2, minlength=len(cells)),
+                ],
+                axis=1,
             )
-            for key, row in zip(grouped.index, grouped.to_numpy(), strict=True):
-                self.sums[(variable.name, *key)] += row
+            for at in np.flatnonzero(sums[:, 0]).tolist():
+                self.sums[(variable.name, *cell_keys[at])] += sums[at]
 
     def table(self) -> pd.DataFrame:
         if not self.sums:

@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import pandas as pd
+import pytest
 
 from tests.survey.exports.conftest import audit_events, unzip
 
@@ -135,3 +136,28 @@ def test_progress_counts_the_responses_written_chunk_by_chunk(
             progress=lambda *a: seen.append(a),
         )
     assert seen == [(0, 28), (10, 28), (20, 28), (28, 28)]
+
+
+def test_aggregates_are_the_wide_datas_scores_summed_across_chunks(
+    small_project, export, tmp_path, monkeypatch
+) -> None:
+    """Each shown cell of aggregates.csv is the count, mean and SD of its score in the
+    exported wide data, with the sums carried across chunks of five responses."""
+    from survey.exports import queries
+
+    monkeypatch.setattr(queries, "CHUNK_RESPONSES", 5)
+    folder = unzip(export(small_project, "zip", tmp_path), tmp_path / "p")
+    wide = pd.read_csv(folder / "data_wide.csv")
+    table = pd.read_csv(folder / "aggregates.csv")
+    shown = table[~table["suppressed"].astype(bool) & (table["school"] != "(alle)")]
+    assert len(shown) == 4  # pupils: two schools in two rounds
+    for row in shown.itertuples():
+        cell = wide[
+            (wide["respondent_type"] == row.respondent_type)
+            & (wide["round"] == row.round)
+            & (wide["arm"] == row.arm)
+            & (wide["school"] == row.school)
+        ][row.variable].dropna()
+        assert row.n == len(cell)
+        assert row.mean == pytest.approx(cell.mean(), abs=1e-4)
+        assert row.sd == pytest.approx(cell.std(ddof=1), abs=1e-4)
