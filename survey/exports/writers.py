@@ -7,12 +7,17 @@ which flushes every row as soon as the next one starts.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import threading
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import (
     _preserve_whitespace,
     _utf16_len,
@@ -194,4 +199,23 @@ class XlsxBook:
         return XlsxSheet(self, name, columns)
 
     def close(self) -> None:
-        self.workbook.close()
+        # xlsxwriter deflates the parts at zlib's default level (6) and has no setting for
+        # it. At level 1 closing the 100,000 response workbook takes a third of the CPU time
+        # (4.6 -> 1.6 s) for a file half again as big (20 -> 29 MB). The module's ZipFile is
+        # swapped for the close only, under a lock, so concurrent closes cannot interleave.
+        with _FAST_DEFLATE, _deflate_level(1):
+            self.workbook.close()
+
+
+_FAST_DEFLATE = threading.Lock()
+
+
+@contextmanager
+def _deflate_level(level: int) -> Iterator[None]:
+    packaging = xlsxwriter.workbook
+    plain = packaging.ZipFile
+    packaging.ZipFile = partial(zipfile.ZipFile, compresslevel=level)  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        packaging.ZipFile = plain  # type: ignore[misc]
