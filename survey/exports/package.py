@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from analytics.csvsafe import defuse_frame
 from survey import audit, clock
 from survey.exports import codebook, ddi, queries
-from survey.exports.aggregates import COLUMNS as AGGREGATE_COLUMNS
 from survey.exports.aggregates import ScoreAggregates
 from survey.exports.frames import ChunkShaper
 from survey.exports.longcsv import LongCsvRows
@@ -31,7 +30,9 @@ from survey.exports.plan import ExportPlan, ExportRequest, build_plan
 from survey.exports.statfiles import StatFileWriter
 from survey.exports.statistics import SCORING_SOURCE, SUPPRESSION_SOURCE
 from survey.exports.tables import readable, table_columns
-from survey.exports.writers import CsvWriter, XlsxBook
+from survey.exports.workbook import DataWorkbook
+from survey.exports.writers import CsvWriter
+from survey.exports.zipstream import BackgroundMember
 from survey.models import Project, User
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ LONG_COLUMNS = [
     "is_declined",
 ]
 SCRIPTS = ("trend_model.R", "trend_model.py")
+LONG_FILE = "data_long.csv"
 MEDIA_TYPES = {
     "zip": "application/zip",
     "csv": "text/csv",
@@ -185,89 +187,72 @@ def _write_single(
         stat.close()
         return count
     aggregates = ScoreAggregates(plan)
-    book = _Workbook(plan, out)
+    book = DataWorkbook(plan, out)
     count = _stream(session, plan, [lambda b: aggregates.add(b.wide), book.add], progress)
     book.close(aggregates.table())
     return count
-
-
-class _Workbook:
-    def __init__(self, plan: ExportPlan, out: Path) -> None:
-        self.plan = plan
-        self.book = XlsxBook(out)
-        self.data = self.book.sheet("data", table_columns(plan))
-        self.text = None
-        if plan.request.include_free_text:
-            self.text = self.book.sheet(
-                "free_text", ["response_id", "respondent_type", "variable", "text"]
-            )
-        self.aggregates = self.book.sheet("aggregates", AGGREGATE_COLUMNS)
-        self.variables = self.book.sheet("variables", ["name", "label", "kind", "value_labels"])
-
-    def add(self, batch: Batch) -> None:
-        self.data.write(batch.table)
-        if self.text is not None:
-            self.text.write(batch.free_text)
-
-    def close(self, aggregates: pd.DataFrame) -> None:
-        self.aggregates.write(aggregates)
-        self.variables.write(
-            pd.DataFrame(
-                {
-                    "name": [v.name for v in self.plan.variables],
-                    "label": [v.label for v in self.plan.variables],
-                    "kind": [v.kind for v in self.plan.variables],
-                    "value_labels": [
-                        "; ".join(f"{code}={text}" for code, text in v.value_labels.items())
-                        for v in self.plan.variables
-                    ],
-                }
-            )
-        )
-        self.book.close()
 
 
 def _write_package(
     session: Session, plan: ExportPlan, out: Path, progress: Progress | None
 ) -> tuple[int, list[str]]:
     created_at = clock.utcnow()
-    with tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp:
-        folder = Path(tmp)
-        wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))
-        long_columns = LONG_COLUMNS + (["text"] if plan.request.include_free_text else [])
-        long_csv = CsvWriter(folder / "data_long.csv", long_columns)
-        shaper = ChunkShaper(plan)
-        long_rows = LongCsvRows(shaper, long_columns)
-        stats = [
-            StatFileWriter(folder / f"data_wide.{kind}", plan.variables, kind, plan.project.name)
-            for kind in ("sav", "dta")
-        ]
-        book = _Workbook(plan, folder / "data_wide.xlsx")
-        aggregates = ScoreAggregates(plan)
-        sinks: list[Sink] = [
-            lambda b: wide_csv.write(b.table),
-            lambda b: _write_long(long_csv, long_rows, b),
-            *[lambda b, s=s: s.write(b.wide) for s in stats],
-            book.add,
-            lambda b: aggregates.add(b.wide),
-        ]
-        count = _stream(session, plan, sinks, progress, shaper)
-        for writer in (wide_csv, long_csv, *stats):
-            writer.close()
-        table = aggregates.table()
-        book.close(table)
-        defuse_frame(table).to_csv(folder / "aggregates.csv", index=False)
-        _write_documents(plan, folder, count, created_at)
-        files = sorted(p.name for p in folder.iterdir())
-        # Level 1 deflates CSV nearly as small as the default at a third of the time; the
-        # xlsx file is a zip of deflated parts already, so it is stored as it is.
-        with zipfile.ZipFile(
+    # Level 1 deflates CSV nearly as small as the default at a third of the time.
+    with (
+        tempfile.TemporaryDirectory(prefix="trivsel-export-") as tmp,
+        zipfile.ZipFile(
             out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True
-        ) as zf:
-            for name in files:
-                stored = zipfile.ZIP_STORED if name.endswith(".xlsx") else None
-                zf.write(folder / name, arcname=name, compress_type=stored)
-    return count, files
+        ) as package,
+    ):
+        folder = Path(tmp)
+        long_columns = LONG_COLUMNS + (["text"] if plan.request.include_free_text else [])
+        # The long file goes into the package as it is written (see zipstream); the others
+        # are kept in `folder` and added when they are done.
+        long_csv = CsvWriter(BackgroundMember(package, LONG_FILE), long_columns)
+        try:
+            count = _write_data(session, plan, folder, long_csv, progress)
+        finally:
+            long_csv.close()
+        _write_documents(plan, folder, count, created_at)
+        written = sorted(p.name for p in folder.iterdir())
+        for name in written:
+            # The xlsx file is a zip of deflated parts already, so it is stored as it is.
+            stored = zipfile.ZIP_STORED if name.endswith(".xlsx") else None
+            package.write(folder / name, arcname=name, compress_type=stored)
+    return count, sorted([LONG_FILE, *written])
+
+
+def _write_data(
+    session: Session,
+    plan: ExportPlan,
+    folder: Path,
+    long_csv: CsvWriter,
+    progress: Progress | None,
+) -> int:
+    """Stream the responses into every data file and the aggregates; returns their number."""
+    wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))
+    shaper = ChunkShaper(plan)
+    long_rows = LongCsvRows(shaper, long_csv.columns)
+    stats = [
+        StatFileWriter(folder / f"data_wide.{kind}", plan.variables, kind, plan.project.name)
+        for kind in ("sav", "dta")
+    ]
+    book = DataWorkbook(plan, folder / "data_wide.xlsx")
+    aggregates = ScoreAggregates(plan)
+    sinks: list[Sink] = [
+        lambda b: wide_csv.write(b.table),
+        lambda b: _write_long(long_csv, long_rows, b),
+        *[lambda b, s=s: s.write(b.wide) for s in stats],
+        book.add,
+        lambda b: aggregates.add(b.wide),
+    ]
+    count = _stream(session, plan, sinks, progress, shaper)
+    for writer in (wide_csv, *stats):
+        writer.close()
+    table = aggregates.table()
+    book.close(table)
+    defuse_frame(table).to_csv(folder / "aggregates.csv", index=False)
+    return count
 
 
 def _write_long(writer: CsvWriter, long_rows: LongCsvRows, batch: Batch) -> None:

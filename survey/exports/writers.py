@@ -7,12 +7,14 @@ which flushes every row as soon as the next one starts.
 from __future__ import annotations
 
 import csv
+import io
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -34,9 +36,13 @@ XLSX_MAX_ROWS = 1_048_576
 class CsvWriter:
     """UTF-8 CSV with a header row; text defused against formula injection."""
 
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+    def __init__(self, path: Path | BinaryIO, columns: Sequence[str]) -> None:
+        """Writes to the file at `path`, or to a binary stream, which `close` closes."""
         self.columns = list(columns)
-        self.file = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 - streamed, closed in close()
+        if isinstance(path, str | Path):
+            self.file = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115 - streamed, closed in close()
+        else:
+            self.file = io.TextIOWrapper(path, encoding="utf-8", newline="", write_through=True)
         csv.writer(self.file).writerow(self.columns)
         self.rows = 0
 
