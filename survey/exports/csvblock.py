@@ -63,13 +63,28 @@ def csv_lines(frame: pd.DataFrame, text: Callable[[str], str]) -> np.ndarray | N
     for `csv_rows`."""
     if not len(frame) or not len(frame.columns):
         return None
-    segments: list[tuple[np.ndarray, list[str]]] = []
-    limit = max(len(frame) // 8, 64)
+    columns = []
     for position in range(len(frame.columns)):
         column = _rendered(frame.iloc[:, position], text)
         if column is None:
             return None
-        codes, fields = column
+        columns.append(column)
+    return joined_rows(columns, ",", "\r\n")
+
+
+def joined_rows(
+    columns: list[tuple[np.ndarray, list[str]]], separator: str, end: str
+) -> np.ndarray:
+    """Rows from columns given as (code per row, text per code): each row's texts joined by
+    `separator` and ended by `end`, in an object array.
+
+    Neighbouring columns are merged while their combinations in the rows stay few, so that a
+    row costs a few string joins rather than one per column.
+    """
+    rows = len(columns[0][0])
+    segments: list[tuple[np.ndarray, list[str]]] = []
+    limit = max(rows // 8, 64)
+    for codes, fields in columns:
         if segments:
             last_codes, last_fields = segments[-1]
             joint, pairs = pd.factorize(last_codes * len(fields) + codes)
@@ -77,14 +92,14 @@ def csv_lines(frame: pd.DataFrame, text: Callable[[str], str]) -> np.ndarray | N
                 segments[-1] = (
                     joint,
                     [
-                        last_fields[p // len(fields)] + "," + fields[p % len(fields)]
+                        last_fields[p // len(fields)] + separator + fields[p % len(fields)]
                         for p in pairs.tolist()
                     ],
                 )
                 continue
-            fields = ["," + f for f in fields]
+            fields = [separator + f for f in fields]
         segments.append((codes, fields))
-    segments[-1] = (segments[-1][0], [f + "\r\n" for f in segments[-1][1]])
+    segments[-1] = (segments[-1][0], [f + end for f in segments[-1][1]])
     lines = None
     for codes, fields in segments:
         part = np.array(fields, dtype=object)[codes]

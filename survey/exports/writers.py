@@ -27,10 +27,12 @@ from xlsxwriter.utility import (
     xl_col_to_name,
 )
 
-from survey.exports.csvblock import csv_rows
+from survey.exports.csvblock import csv_rows, joined_rows
 from survey.exports.safety import csv_text, is_formula_like, xlsx_text
 
 XLSX_MAX_ROWS = 1_048_576
+#: Stands for the row number in a rendered row; xlsxwriter escapes NUL in text as _x0000_.
+ROW_MARK = "\x00"
 
 
 class CsvWriter:
@@ -122,25 +124,23 @@ class XlsxSheet:
         # Flush the row written cell by cell before (the header), as xlsxwriter would.
         if sheet.previous_row < first:
             sheet._write_single_row(first)
-        tails = []
-        for name in frame.columns:
+        # The row number stands as ROW_MARK in the rendered pieces, and goes in per row at
+        # the end: so a column's pieces depend on its values alone, and neighbouring columns
+        # merge as in the CSV (`joined_rows`).
+        columns = [(np.zeros(len(frame), dtype=np.int64), [f'<row r="{ROW_MARK}">'])]
+        for col, name in enumerate(frame.columns):
             codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
             pieces = [self._cell_tail(value) for value in uniques]
             if any(piece is False for piece in pieces):
                 return False
-            tails.append(np.array([*pieces, None], dtype=object)[codes])
+            reference = f'<c r="{xl_col_to_name(col)}{ROW_MARK}'
+            fields = ["" if piece is None else reference + piece for piece in pieces]
+            columns.append((np.where(codes < 0, len(fields), codes), [*fields, ""]))
         sheet._check_dimensions(last, len(self.columns) - 1)
-        numbers = np.arange(first + 1, last + 2).astype(str).astype(object)
-        columns = []
-        for col, tail in enumerate(tails):
-            missing = pd.isna(tail)
-            cell = (f'<c r="{xl_col_to_name(col)}' + numbers) + np.where(missing, "", tail)
-            cell[missing] = ""
-            columns.append(cell)
-        rows = ('<row r="' + numbers + '">').tolist()
+        lines = joined_rows(columns, "", "</row>").tolist()
         body = [
-            head + "".join(cells) + "</row>"
-            for head, cells in zip(rows, zip(*columns, strict=True), strict=True)
+            line.replace(ROW_MARK, number)
+            for line, number in zip(lines, map(str, range(first + 1, last + 2)), strict=True)
         ]
         sheet.fh.write("".join(body))
         sheet.previous_row = last

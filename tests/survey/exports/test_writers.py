@@ -15,7 +15,7 @@ FRAME = pd.DataFrame(
     {
         "id": pd.array([1, 2, None, 4, 5], dtype="Int64"),
         "score": [1.5, np.nan, np.inf, 2 / 3, -0.0],
-        "label": ["Skole A", None, "=SUM(A1)", "  space &<> \x01 _x0041_ \u202e", "Ærlig"],
+        "label": ["Skole A", None, "=SUM(A1)", "  space &<> \x01 \x00 _x0041_ \u202e", "Ærlig"],
         "mixed": pd.Series([1, "x", None, 2.5, "@a"], dtype=object),
         "empty": ["", "a", " b", "c\n", HOSTILE["long"]],
     }
