@@ -47,13 +47,19 @@ def readable(plan: ExportPlan, wide: pd.DataFrame) -> pd.DataFrame:
         elif variable.text_in_tables:
             columns[variable.name] = labels_of(variable.value_labels, values)
         elif variable.kind == "item":
-            columns[variable.name] = pd.array(
-                values.where(values != DECLINED_CODE).round(), dtype="Int64"
-            )
+            numbers = values.to_numpy()
+            columns[variable.name] = _integers(numbers, numbers == DECLINED_CODE)
         elif variable.kind == "score":
             columns[variable.name] = values
         else:
-            columns[variable.name] = pd.array(values.round(), dtype="Int64")
+            columns[variable.name] = _integers(values.to_numpy(), False)
         if variable.name == "round":
             columns["round_label"] = labels_of(variable.value_labels, values)
     return pd.DataFrame(columns)
+
+
+def _integers(numbers: np.ndarray, hidden: np.ndarray | bool) -> pd.arrays.IntegerArray:
+    """Whole numbers as Int64, missing where NaN or `hidden`: what `pd.array(..., "Int64")`
+    makes of the rounded floats, without its check of each value."""
+    mask = np.isnan(numbers) | hidden
+    return pd.arrays.IntegerArray(np.where(mask, 0, np.round(numbers)).astype(np.int64), mask)

@@ -82,6 +82,8 @@ class XlsxSheet:
 
     def __init__(self, book: XlsxBook, name: str, columns: Sequence[str]) -> None:
         self.book, self.name, self.columns = book, name, list(columns)
+        #: Rendered cells per column, for the columns of few distinct values.
+        self.tails: dict[str, dict[tuple[type, object], str | bool | None]] = {}
         self.part = 0
         self._new_sheet()
 
@@ -130,7 +132,11 @@ class XlsxSheet:
         columns = [(np.zeros(len(frame), dtype=np.int64), [f'<row r="{ROW_MARK}">'])]
         for col, name in enumerate(frame.columns):
             codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
-            pieces = [self._cell_tail(value) for value in uniques]
+            if len(uniques) * 4 <= len(frame):  # a column of few values: kept for later
+                cache = self.tails.setdefault(name, {})
+                pieces = [self._cached_tail(cache, value) for value in uniques]
+            else:
+                pieces = [self._cell_tail(value) for value in uniques]
             if any(piece is False for piece in pieces):
                 return False
             reference = f'<c r="{xl_col_to_name(col)}{ROW_MARK}'
@@ -147,6 +153,15 @@ class XlsxSheet:
         sheet.table.clear()
         self.row = last + 1
         return True
+
+    def _cached_tail(self, cache: dict, value: object) -> str | bool | None:
+        """`_cell_tail`, rendered once per distinct value of a column (and kind: 1 and "1"
+        differ)."""
+        key = (type(value), value)
+        tail = cache.get(key, cache)
+        if tail is cache:
+            tail = cache[key] = self._cell_tail(value)
+        return tail
 
     def _cell_tail(self, value: object) -> str | bool | None:
         """A cell's XML after its reference, as xlsxwriter writes it; None for an empty cell,
