@@ -204,9 +204,7 @@ def stream_chunks(
     conditions = _conditions(request)
     responses = _responses(connection, conditions)
     n = len(responses)
-    order = list(range(n))
-    secrets.SystemRandom().shuffle(order)
-    shuffled = np.array(order, dtype=np.int64)  # place -> row of `responses`
+    shuffled = _random_order(n)  # place -> row of `responses`
     place_of = np.empty(n, dtype=np.int64)
     place_of[shuffled] = np.arange(n)
     database_ids = responses["response_id"].to_numpy()
@@ -225,6 +223,15 @@ def stream_chunks(
             texts.iloc[lo:hi].reset_index(drop=True),
             n,
         )
+
+
+def _random_order(n: int) -> np.ndarray:
+    """A random permutation of 0..n-1 from the operating system's secure source: the rows
+    sorted by a random 64-bit key each (a tie, about n² / 2⁶⁵, keeps database order for
+    two rows, which says nothing). The same as shuffling with `secrets.SystemRandom`, whose
+    draw per row costs 2 s at 450,000 rows; this costs 0.05 s."""
+    keys = np.frombuffer(secrets.token_bytes(8 * n), dtype=np.uint64)
+    return np.argsort(keys, kind="stable").astype(np.int64)
 
 
 def _panel_numbers(members: pd.Series) -> pd.Series:
