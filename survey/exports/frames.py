@@ -212,12 +212,12 @@ def _item_values(values: np.ndarray) -> np.ndarray:
 
 
 def _mapped(values: pd.Series, mapping: Mapping) -> np.ndarray:
-    """Each value's code as a float array, NaN where it has none."""
-    return (
-        pd.Series(np.asarray(values, dtype=object))
-        .map(mapping)
-        .to_numpy(dtype=float, na_value=np.nan)
-    )
+    """Each value's code as a float array, NaN where it has none (looked up once per
+    distinct value)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = [mapping.get(value) for value in uniques]
+    table = np.array([np.nan if code is None else code for code in lookup] + [np.nan], float)
+    return table[codes]
 
 
 def _labels(mapping: Mapping[int, str], codes: np.ndarray) -> np.ndarray:
