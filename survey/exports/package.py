@@ -12,6 +12,7 @@ import logging
 import tempfile
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -52,6 +53,7 @@ LONG_COLUMNS = [
 ]
 SCRIPTS = ("trend_model.R", "trend_model.py")
 LONG_FILE = "data_long.csv"
+XLSX_FILE = "data_wide.xlsx"
 MEDIA_TYPES = {
     "zip": "application/zip",
     "csv": "text/csv",
@@ -210,16 +212,21 @@ def _write_package(
         # are kept in `folder` and added when they are done.
         long_csv = CsvWriter(BackgroundMember(package, LONG_FILE), long_columns)
         try:
-            count = _write_data(session, plan, folder, long_csv, progress)
+            count, book, table = _write_data(session, plan, folder, long_csv, progress)
         finally:
             long_csv.close()
-        _write_documents(plan, folder, count, created_at)
-        written = sorted(p.name for p in folder.iterdir())
-        for name in written:
-            # The xlsx file is a zip of deflated parts already, so it is stored as it is.
-            stored = zipfile.ZIP_STORED if name.endswith(".xlsx") else None
-            package.write(folder / name, arcname=name, compress_type=stored)
-    return count, sorted([LONG_FILE, *written])
+        # Closing the workbook deflates its parts, as adding the other files to the package
+        # deflates them: two threads, and zlib lets go of the GIL, so both cores work.
+        with ThreadPoolExecutor(1, thread_name_prefix="export-xlsx") as pool:
+            closing = pool.submit(book.close, table)
+            _write_documents(plan, folder, count, created_at)
+            written = sorted(p.name for p in folder.iterdir() if p.name != XLSX_FILE)
+            for name in written:
+                package.write(folder / name, arcname=name)
+            closing.result()
+        # The xlsx file is a zip of deflated parts already, so it is stored as it is.
+        package.write(folder / XLSX_FILE, arcname=XLSX_FILE, compress_type=zipfile.ZIP_STORED)
+    return count, sorted([LONG_FILE, XLSX_FILE, *written])
 
 
 def _write_data(
@@ -228,8 +235,9 @@ def _write_data(
     folder: Path,
     long_csv: CsvWriter,
     progress: Progress | None,
-) -> int:
-    """Stream the responses into every data file and the aggregates; returns their number."""
+) -> tuple[int, DataWorkbook, pd.DataFrame]:
+    """Stream the responses into every data file and the aggregates. Returns their number,
+    the workbook, still to be closed, and the aggregate table to close it with."""
     wide_csv = CsvWriter(folder / "data_wide.csv", table_columns(plan))
     shaper = ChunkShaper(plan)
     long_rows = LongCsvRows(shaper, long_csv.columns)
@@ -237,7 +245,7 @@ def _write_data(
         StatFileWriter(folder / f"data_wide.{kind}", plan.variables, kind, plan.project.name)
         for kind in ("sav", "dta")
     ]
-    book = DataWorkbook(plan, folder / "data_wide.xlsx")
+    book = DataWorkbook(plan, folder / XLSX_FILE)
     aggregates = ScoreAggregates(plan)
     sinks: list[Sink] = [
         lambda b: wide_csv.write(b.table),
@@ -250,9 +258,8 @@ def _write_data(
     for writer in (wide_csv, *stats):
         writer.close()
     table = aggregates.table()
-    book.close(table)
     defuse_frame(table).to_csv(folder / "aggregates.csv", index=False)
-    return count
+    return count, book, table
 
 
 def _write_long(writer: CsvWriter, long_rows: LongCsvRows, batch: Batch) -> None:
