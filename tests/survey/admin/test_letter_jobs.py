@@ -74,7 +74,9 @@ def test_a_double_post_joins_the_first_unfinished_job(
     assert first == second
     jobs = session.scalars(select(BackgroundJob).where(BackgroundJob.kind == "letters")).all()
     assert [job.state for job in jobs] == ["queued"]
-    status = as_lead.get(f"{first}/status").get_json()
+    reply = as_lead.get(f"{first}/status")
+    assert reply.headers["Cache-Control"] == "no-store"
+    status = reply.get_json()
     assert status == {
         "state": "queued",
         "rows_done": 0,

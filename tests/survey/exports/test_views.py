@@ -83,6 +83,19 @@ def test_only_the_requester_sees_the_export_and_its_file(
         assert client.get(url).status_code == 404, url
 
 
+def test_the_status_and_the_file_are_not_cached_and_the_file_has_its_formats_type(
+    client, post_form, small_project, log_in
+) -> None:
+    log_in("evaluator", small_project)
+    job_url = post_form(_url(small_project), {"format": "csv"}).headers["Location"]
+    status = client.get(job_url + "/status")
+    assert status.headers["Cache-Control"] == "no-store"
+    download = client.get(status.get_json()["download_url"])
+    assert download.headers["Cache-Control"] == "no-store"
+    assert download.mimetype == "text/csv"
+    download.close()
+
+
 def test_the_export_file_is_readable_by_the_service_only(
     app, client, post_form, small_project, log_in, session
 ) -> None:
