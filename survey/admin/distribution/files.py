@@ -70,11 +70,6 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
 
 
-def split(items: Sequence[str], size: int) -> list[Sequence[str]]:
-    """`items` in parts of at most `size`, in order."""
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
 def letters_zip(name: str, parts: Sequence[bytes]) -> bytes:
     """Several letter PDFs of one download in a zip: `brev-...-1-av-3.pdf` and so on."""
     buffer = io.BytesIO()
