@@ -10,8 +10,8 @@ from flask import Blueprint, abort, render_template, url_for
 from werkzeug import Response
 
 from survey.admin.distribution.letter_jobs import KIND
-from survey.admin.rounds.views import round_or_404
 from survey.admin.view_helpers import acting_user, lead_required
+from survey.auth.access import round_or_404
 from survey.db import db_session
 from survey.jobs.files import job_progress, send_job_file, status_response
 from survey.models import BackgroundJob
