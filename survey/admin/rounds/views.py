@@ -141,13 +141,7 @@ def open_now(round_id: int) -> tuple[str, int] | Response:
             db_session(), round_, current_app.config["SECRET_KEY"], _now(), acting_user()
         )
     except lifecycle.LifecycleError as error:
-        page = render_template(
-            "admin/round.html",
-            project=round_.project,
-            round=round_,
-            lifecycle_error=_lifecycle_message(error.reason),
-        )
-        return page, 422
+        return _refused(round_, error)
     flash(_("Runden er åpnet."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id))
 
@@ -166,13 +160,7 @@ def close_now(round_id: int) -> tuple[str, int] | Response:
     try:
         lifecycle.close_round(db_session(), round_, _now(), acting_user())
     except lifecycle.LifecycleError as error:
-        page = render_template(
-            "admin/round.html",
-            project=round_.project,
-            round=round_,
-            lifecycle_error=_lifecycle_message(error.reason),
-        )
-        return page, 422
+        return _refused(round_, error)
     flash(_("Runden er lukket."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id))
 
@@ -217,6 +205,17 @@ def reopen(round_id: int) -> tuple[str, int] | Response:
         return _closed_form(round_, 422, reopen_values=raw, reopen_errors=message)
     flash(_("Runden er åpnet igjen."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id), 303)
+
+
+def _refused(round_: Round, error: lifecycle.LifecycleError) -> tuple[str, int]:
+    """The round's page again, saying why it could not be opened or closed."""
+    page = render_template(
+        "admin/round.html",
+        project=round_.project,
+        round=round_,
+        lifecycle_error=_lifecycle_message(error.reason),
+    )
+    return page, 422
 
 
 def _lifecycle_message(reason: str) -> str:
