@@ -55,6 +55,7 @@ def test_an_evaluator_downloads_the_package_and_it_is_logged(
     assert reply.status_code == 303, "the export is a job; the answer is its progress page"
     page = client.get(reply.headers["Location"])
     assert "<progress" in page.text and "Eksporten er ferdig" in page.text
+    assert 'http-equiv="refresh"' not in page.text and "/static/job-progress." not in page.text
     status = client.get(reply.headers["Location"] + "/status").get_json()
     assert status["state"] == "done" and status["rows_done"] == status["rows_total"] > 0
     download = client.get(status["download_url"])
