@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort as flask_abort
 from flask import current_app
 from flask_smorest import Blueprint, abort
 
@@ -14,7 +13,7 @@ from survey.admin.rounds.operations import create_round
 from survey.admin.rounds.schemas import instrument_choices
 from survey.api import schemas
 from survey.api.auth import READERS, SECURITY, WRITERS, token_required
-from survey.auth.access import current_user, project_or_404, visible_school_ids
+from survey.auth.access import current_user, project_or_404, round_or_404, visible_school_ids
 from survey.db import db_session
 from survey.models import Round
 from survey.rounds import lifecycle
@@ -23,14 +22,6 @@ from survey.rounds.counts import round_counts
 blueprint = Blueprint(
     "api_rounds", __name__, url_prefix="/api/v1", description="Rounds and their response counts."
 )
-
-
-def _round_or_404(round_id: int) -> Round:
-    round_ = db_session().get(Round, round_id)
-    if round_ is None:
-        flask_abort(404)
-    project_or_404(round_.project_id)
-    return round_
 
 
 def _shown(round_: Round) -> dict[str, Any]:
@@ -89,7 +80,7 @@ def post_round(data: dict[str, Any], project_id: int) -> dict[str, Any]:
 @blueprint.doc(security=SECURITY)
 @blueprint.response(200, schemas.RoundOut)
 def get_round(round_id: int) -> dict[str, Any]:
-    return _shown(_round_or_404(round_id))
+    return _shown(round_or_404(round_id))
 
 
 @blueprint.route("/rounds/<int:round_id>/open", methods=["POST"])
@@ -103,7 +94,7 @@ def get_round(round_id: int) -> dict[str, Any]:
 )
 def open_round(round_id: int) -> dict[str, Any]:
     """Open the round now (its instrument versions are fixed from then on)."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     now = clock.utcnow()
     try:
         lifecycle.open_round(
@@ -123,7 +114,7 @@ def open_round(round_id: int) -> dict[str, Any]:
 )
 def close_round(round_id: int) -> dict[str, Any]:
     """Close the round now; unsubmitted link answers are discarded."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     try:
         lifecycle.close_round(db_session(), round_, clock.utcnow(), current_user())
     except lifecycle.LifecycleError as error:
@@ -137,7 +128,7 @@ def close_round(round_id: int) -> dict[str, Any]:
 @blueprint.response(200, schemas.ResponseCountsOut)
 def response_counts(round_id: int) -> dict[str, Any]:
     """How many answered, per school and class, against enrolled and links made (never what)."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     user = current_user()
     assert user is not None
     schools = round_counts(db_session(), round_, visible_school_ids(user, round_.project_id))

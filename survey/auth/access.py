@@ -15,7 +15,7 @@ from flask import abort, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from survey.db import db_session
-from survey.models import Project, School, User
+from survey.models import Group, Project, Round, School, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,6 +118,24 @@ def school_or_404(school_id: int) -> School:
     if school is None or user is None or not can_see_school(user, school):
         abort(404)
     return school
+
+
+def round_or_404(round_id: int) -> Round:
+    """The round, if the current user may see its project."""
+    round_ = db_session().get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    project_or_404(round_.project_id)
+    return round_
+
+
+def group_or_404(group_id: int) -> Group:
+    """The class, if the current user may see its school."""
+    group = db_session().get(Group, group_id)
+    if group is None:
+        abort(404)
+    school_or_404(group.school_id)
+    return group
 
 
 def projects_for(user: User) -> list[Project]:

@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from sqlalchemy import insert, select
@@ -37,6 +36,7 @@ from survey.rounds.operations import (
     freeze_instrument,
     set_round_instrument,
 )
+from survey.sequences import chunks
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _add_responses(
         for row in data.responses.itertuples()
     ]
     ids: dict[int, int] = {}
-    for batch in _batches(rows):
+    for batch in chunks(rows, BATCH):
         result = session.execute(insert(Response).returning(Response.client_id, Response.id), batch)
         ids.update({int(client_id.rsplit("-", 1)[1]): db_id for client_id, db_id in result})
     return ids
@@ -229,14 +229,9 @@ def _add_answers(
             answers["response"], answers["item"], values, declined, strict=True
         )
     ]
-    for batch in _batches(rows):
+    for batch in chunks(rows, BATCH):
         session.execute(insert(Answer), batch)
     return len(rows)
-
-
-def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
 
 
 def _add_goals(session: Session, project: Project, due_round: Round) -> None:

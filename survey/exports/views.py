@@ -7,12 +7,9 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
-    jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,7 +21,7 @@ from survey.exports.operations import ExportBusyError, request_export
 from survey.exports.package import FORMATS, MEDIA_TYPES
 from survey.exports.plan import ExportRequest
 from survey.exports.schemas import ExportFormSchema
-from survey.jobs.files import stored_path
+from survey.jobs.files import job_progress, send_job_file, status_response
 from survey.models import RESPONDENT_TYPES, BackgroundJob, Project
 
 blueprint = Blueprint("exports", __name__, url_prefix="/staff/projects/<int:project_id>/export")
@@ -113,16 +110,7 @@ def _own_job(project_id: int, job_id: int) -> BackgroundJob:
 
 
 def _status(job: BackgroundJob) -> dict[str, object]:
-    is_ready = job.state == "done" and job.file_name is not None
-    return {
-        "state": job.state,
-        "rows_done": job.rows_done,
-        "rows_total": job.rows_total,
-        "is_ready": is_ready,
-        "download_url": url_for("exports.job_file", project_id=job.project_id, job_id=job.id)
-        if is_ready
-        else None,
-    }
+    return job_progress(job, url_for("exports.job_file", project_id=job.project_id, job_id=job.id))
 
 
 @blueprint.get("/jobs/<int:job_id>")
@@ -137,27 +125,10 @@ def job_page(project_id: int, job_id: int) -> str:
 @blueprint.get("/jobs/<int:job_id>/status")
 @roles_required(*EXPORT_ROLES)
 def job_status(project_id: int, job_id: int) -> Response:
-    response = jsonify(_status(_own_job(project_id, job_id)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return status_response(_status(_own_job(project_id, job_id)))
 
 
 @blueprint.get("/jobs/<int:job_id>/file")
 @roles_required(*EXPORT_ROLES)
 def job_file(project_id: int, job_id: int) -> Response:
-    job = _own_job(project_id, job_id)
-    if job.state != "done" or job.file_name is None:
-        abort(404)
-    path = stored_path(current_app._get_current_object(), job.file_name)
-    if not path.exists():
-        abort(404)
-    fmt = job.params["format"]
-    response = send_file(
-        path,
-        mimetype=MEDIA_TYPES[fmt],
-        as_attachment=True,
-        download_name=job.download_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_job_file(_own_job(project_id, job_id), MEDIA_TYPES)

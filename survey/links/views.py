@@ -8,6 +8,7 @@ school office, whoever printed the letters) sees no saved answers and may start 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -116,6 +117,12 @@ def _languages(state: LinkState) -> list[str]:
     return offered_languages(instrument_of(state.version), state.access.round.project.languages)
 
 
+def _draft_and_language(state: LinkState) -> tuple[Draft | None, str]:
+    """This device's draft, and the page language: the draft's, else the browser's best."""
+    draft = _draft(state)
+    return draft, _speak(_languages(state), draft.language if draft else None)
+
+
 def _start_page(
     state: LinkState, token: str, chosen: str | None, draft: Draft | None, status: int = 200
 ) -> tuple[str, int, dict[str, str]]:
@@ -152,8 +159,20 @@ def choose_language(token: str) -> tuple[str, int, dict[str, str]] | Response:
     return _bound_to_device(target, token, device_key, state)
 
 
-@blueprint.get("/s/<token>/<int:number>")
-def page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Response:
+@dataclass(frozen=True)
+class _Opened:
+    """A questionnaire page of a link that can be answered now, as this device sees it."""
+
+    state: LinkState
+    instrument: Instrument
+    pages: list[Page]
+    draft: Draft | None
+    language: str
+
+
+def _open_page(token: str, number: int) -> _Opened | tuple[str, int, dict[str, str]] | Response:
+    """Page `number` of the link's questionnaire; else what to answer instead: the stop page
+    for a link that cannot be answered now, the review page for a number past the pages."""
     state = _state(token)
     if not state.is_ready:
         return _stop_page(state)
@@ -161,10 +180,17 @@ def page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Response:
     pages = pages_of(instrument)
     if not 1 <= number <= len(pages):
         return redirect(url_for("links.review", token=token))
-    draft = _draft(state)
-    language = _speak(_languages(state), draft.language if draft else None)
-    values = _shown_values(draft.answers if draft else {})
-    return _page(token, instrument, pages, number, language, values, {}, 200)
+    draft, language = _draft_and_language(state)
+    return _Opened(state, instrument, pages, draft, language)
+
+
+@blueprint.get("/s/<token>/<int:number>")
+def page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Response:
+    opened = _open_page(token, number)
+    if not isinstance(opened, _Opened):
+        return opened
+    values = _shown_values(opened.draft.answers if opened.draft else {})
+    return _page(token, opened.instrument, opened.pages, number, opened.language, values, {}, 200)
 
 
 def _shown_values(answers: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -203,15 +229,10 @@ def _page(
 
 @blueprint.post("/s/<token>/<int:number>")
 def save_page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Response:
-    state = _state(token)
-    if not state.is_ready:
-        return _stop_page(state)
-    instrument = instrument_of(state.version)
-    pages = pages_of(instrument)
-    if not 1 <= number <= len(pages):
-        return redirect(url_for("links.review", token=token))
-    draft = _draft(state)
-    language = _speak(_languages(state), draft.language if draft else None)
+    opened = _open_page(token, number)
+    if not isinstance(opened, _Opened):
+        return opened
+    state, instrument, pages = opened.state, opened.instrument, opened.pages
     current = pages[number - 1]
     if request.form.get("go") not in DIRECTIONS:
         abort(400)
@@ -219,9 +240,9 @@ def save_page(token: str, number: int) -> tuple[str, int, dict[str, str]] | Resp
     errors = schema.validate(request.form)
     if errors:
         values = {key: without_hidden_controls(value) for key, value in request.form.items()}
-        return _page(token, instrument, pages, number, language, values, errors, 422)
+        return _page(token, instrument, pages, number, opened.language, values, errors, 422)
     answers = draft_answers(schema.load(request.form), current)
-    _saved, device_key = _save(state, language, answers)
+    _saved, device_key = _save(state, opened.language, answers)
     if request.form.get("go") == "back":
         target = number - 1
         if target < 1:
@@ -243,8 +264,7 @@ def review(token: str) -> tuple[str, int, dict[str, str]]:
     if not state.is_ready:
         return _stop_page(state)
     instrument = instrument_of(state.version)
-    draft = _draft(state)
-    language = _speak(_languages(state), draft.language if draft else None)
+    draft, language = _draft_and_language(state)
     context = {
         "token": token,
         "instrument": instrument,

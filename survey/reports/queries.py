@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from dashboards.catalog import Catalog, ConstructInfo, catalog_from_contents
 from dashboards.results import GoalView, descriptive_rows, goal_views
+from instruments import RESPONDENT_TYPES
+from instruments.reading import text_in
 from survey.models import (
     InstrumentVersion,
     ModelResult,
@@ -27,7 +29,6 @@ from survey.models import (
     School,
 )
 
-RESPONDENT_TYPES = ("pupil", "parent", "staff")
 #: Why a figure is hidden, as the analysis stored it: too few answers, or recoverable.
 PRIMARY, SECONDARY = "primary", "secondary"
 
@@ -63,7 +64,7 @@ class ConstructFigures:
     everyone: tuple[Cell, ...]
 
     def name(self, language: str) -> str:
-        return self.labels.get(language) or self.labels.get("nb") or self.construct
+        return text_in(self.labels, language, self.construct)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from survey.app import create_app
 from survey.db import get_database
+from survey.jobs.queue import get_queue
 from survey.migrate import upgrade
 from tests.conftest import CHROMIUM, TEST_SECRET_KEY, browser_missing
 
@@ -145,3 +146,16 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def work_until_ready(page: Any, app: Flask) -> None:
+    """Run a worker (huey's consumer, one thread) until the open job page offers its file
+    (`#job-download`); the page must get there by itself, without a reload."""
+    queue = get_queue(app)
+    consumer = queue.create_consumer(workers=1, worker_type="thread")
+    consumer.start()
+    try:
+        page.wait_for_selector("#job-download:not([hidden])")
+    finally:
+        consumer.stop(graceful=True)
+        queue.storage.close()

@@ -23,9 +23,8 @@ from pypdf import PdfReader
 
 from survey.accounts.operations import create_user
 from survey.admin.forms import to_local_input
-from survey.jobs.queue import get_queue
 from survey.models import Project
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, work_until_ready
 from tests.survey.admin.test_letters import scanned
 
 PASSWORD = "a-long-enough-password"
@@ -149,12 +148,7 @@ def download_letters(page: Page, app: Flask) -> bytes:
     batch_page = page.url
     page.get_by_role("button", name="Last ned brevene (PDF)").click()
     page.wait_for_url("**/letters/*")
-    consumer = get_queue(app).create_consumer(workers=1, worker_type="thread")
-    consumer.start()
-    try:
-        page.wait_for_selector("#job-download:not([hidden])")
-    finally:
-        consumer.stop(graceful=True)
+    work_until_ready(page, app)
     assert axe_violations(page) == []
     with page.expect_download() as event:
         page.click("#job-download a")

@@ -24,9 +24,8 @@ from analytics.simulation_design import DEMO_ROUNDS, DemoDesign
 from survey.app import create_app
 from survey.db import get_database
 from survey.demo.loader import demo_password, load_demo
-from survey.jobs.queue import get_queue
 from survey.migrate import upgrade
-from tests.browser.conftest import guard_origin
+from tests.browser.conftest import guard_origin, work_until_ready
 from tests.conftest import TEST_SECRET_KEY
 
 TINY_DEMO = DemoDesign(schools_per_arm=1, rounds=DEMO_ROUNDS[:2], pupils_per_class=6)
@@ -85,13 +84,7 @@ def test_an_evaluator_watches_the_export_progress_and_r_reads_the_file(
     assert page.get_attribute("#job-progress", "value") == "0"
     page.evaluate("window.samePage = true")
 
-    consumer = get_queue(export_app).create_consumer(workers=1, worker_type="thread")
-    consumer.start()
-    try:
-        page.wait_for_selector("#job-download:not([hidden])")
-    finally:
-        consumer.stop(graceful=True)
-        get_queue(export_app).storage.close()
+    work_until_ready(page, export_app)
     assert page.evaluate("window.samePage") is True, "the page was reloaded"
     done, total = (int(page.get_attribute("#job-progress", n)) for n in ("value", "max"))
     assert done == total > 0

@@ -61,6 +61,25 @@ def test_a_project_lead_sees_only_their_own_projects(
     assert "Andres prosjekt" not in page.text
 
 
+def test_a_project_leads_rounds_and_classes_are_theirs_only(
+    client, post_form, make_user, make_project, make_round, make_school, make_group
+) -> None:
+    mine, theirs = make_project(), make_project()
+    make_user("leder@skole.no", "project_lead", projects=[mine])
+    post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})
+    own_round, own_group = make_round(mine), make_group(make_school(mine))
+    other_round, other_group = make_round(theirs), make_group(make_school(theirs))
+    assert client.get(f"/admin/rounds/{own_round.id}/").status_code == 200
+    assert client.get(f"/admin/groups/{own_group.id}/edit").status_code == 200
+    for url in (
+        f"/admin/rounds/{other_round.id}/",
+        f"/admin/groups/{other_group.id}/edit",
+        f"/admin/rounds/{other_round.id + 1000}/",
+        f"/admin/groups/{other_group.id + 1000}/edit",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
 def test_logging_out_ends_the_session(client, post_form, make_user) -> None:
     make_user("leder@skole.no")
     post_form("/login/", {"email": "leder@skole.no", "password": PASSWORD})

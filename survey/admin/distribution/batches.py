@@ -21,8 +21,8 @@ from werkzeug import Response
 
 from survey.admin.distribution import operations, queries
 from survey.admin.distribution.files import link_url
-from survey.admin.rounds.views import round_or_404
 from survey.admin.view_helpers import acting_user, lead_required
+from survey.auth.access import round_or_404
 from survey.db import db_session
 from survey.models import LinkBatch
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from flask import current_app, request, url_for
 
 from analytics.csvsafe import defuse_cell
+from instruments.reading import text_in
 from survey.admin.distribution.letters import LinkLetters
 from survey.models import Group, Round, School
 from survey.responses.operations import instrument_of
@@ -59,7 +60,7 @@ def batch_of(
         respondent_type=respondent_type,
         school=school.name,
         group=group.label if group else None,
-        title=instrument.title.get(language, instrument.title[instrument.default_language]),
+        title=text_in(instrument.title, language, fallback=instrument.default_language),
         closes_at=round_.closes_at,
         min_group_size=round_.project.min_group_size,
     )
@@ -68,11 +69,6 @@ def batch_of(
 def safe_name(name: str) -> str:
     """A download file name with nothing a browser could misread."""
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
-
-
-def split(items: Sequence[str], size: int) -> list[Sequence[str]]:
-    """`items` in parts of at most `size`, in order."""
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def letters_zip(name: str, parts: Sequence[bytes]) -> bytes:

@@ -6,14 +6,14 @@ The progress page shares `job-progress.js` (and its element ids) with the export
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, send_file, url_for
+from flask import Blueprint, abort, render_template, url_for
 from werkzeug import Response
 
 from survey.admin.distribution.letter_jobs import KIND
-from survey.admin.rounds.views import round_or_404
 from survey.admin.view_helpers import acting_user, lead_required
+from survey.auth.access import round_or_404
 from survey.db import db_session
-from survey.jobs.files import stored_path
+from survey.jobs.files import job_progress, send_job_file, status_response
 from survey.models import BackgroundJob
 
 blueprint = Blueprint("letter_jobs", __name__, url_prefix="/rounds/<int:round_id>/letters")
@@ -35,14 +35,7 @@ def _own_job(round_id: int, job_id: int) -> BackgroundJob:
 
 
 def _status(job: BackgroundJob, round_id: int) -> dict[str, object]:
-    is_ready = job.state == "done" and job.file_name is not None
-    return {
-        "state": job.state,
-        "rows_done": job.rows_done,
-        "rows_total": job.rows_total,
-        "is_ready": is_ready,
-        "download_url": url_for(".file", round_id=round_id, job_id=job.id) if is_ready else None,
-    }
+    return job_progress(job, url_for(".file", round_id=round_id, job_id=job.id))
 
 
 @blueprint.get("/<int:job_id>")
@@ -62,26 +55,10 @@ def page(round_id: int, job_id: int) -> str:
 @blueprint.get("/<int:job_id>/status")
 @lead_required
 def status(round_id: int, job_id: int) -> Response:
-    response = jsonify(_status(_own_job(round_id, job_id), round_id))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return status_response(_status(_own_job(round_id, job_id), round_id))
 
 
 @blueprint.get("/<int:job_id>/file")
 @lead_required
 def file(round_id: int, job_id: int) -> Response:
-    job = _own_job(round_id, job_id)
-    if job.state != "done" or job.file_name is None:
-        abort(404)
-    path = stored_path(current_app._get_current_object(), job.file_name)
-    if not path.exists():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=MEDIA_TYPES[path.suffix.lstrip(".")],
-        as_attachment=True,
-        download_name=job.download_name,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_job_file(_own_job(round_id, job_id), MEDIA_TYPES)

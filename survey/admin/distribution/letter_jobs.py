@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from survey import audit
 from survey.admin.distribution import queries
-from survey.admin.distribution.files import batch_of, letters_zip, safe_name, split
+from survey.admin.distribution.files import batch_of, letters_zip, safe_name
 from survey.admin.distribution.letters import link_letters_pdf
 from survey.jobs import files
 from survey.jobs.queue import enqueue
 from survey.jobs.runner import Progress
 from survey.models import BackgroundJob, LinkBatch, Round, User, utcnow
+from survey.sequences import chunks
 
 KIND = "letters"
 #: Where the token goes in the link address the request works out (the worker has no request).
@@ -103,7 +104,7 @@ def run_letters_job(session: Session, job: BackgroundJob, progress: Progress) ->
             round_, batch.school, batch.group, batch.respondent_type, params["language"]
         )
         parts, done = [], 0
-        for part in split(urls, params["per_file"]):
+        for part in chunks(urls, params["per_file"]):
             parts.append(link_letters_pdf(letters, part, _every(50, progress, done, len(urls))))
             done += len(part)
             progress(done, len(urls))

@@ -41,8 +41,8 @@ from survey.admin.distribution.schemas import (
     opt_out_form,
     parse_target,
 )
-from survey.admin.rounds.views import round_or_404
 from survey.admin.view_helpers import acting_user, lead_required, read_form
+from survey.auth.access import round_or_404
 from survey.db import db_session
 from survey.i18n import LANGUAGES
 from survey.links.phone_pages import offered_languages

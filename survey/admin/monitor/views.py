@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from survey import clock
-from survey.admin.rounds.views import round_or_404
 from survey.admin.view_helpers import acting_user, monitor_required
-from survey.auth.access import visible_school_ids
+from survey.auth.access import round_or_404, visible_school_ids
 from survey.db import db_session
 from survey.rounds.counts import round_counts, totals
 

@@ -15,11 +15,11 @@ from survey import audit
 from survey.admin.distribution.files import safe_name
 from survey.admin.forms import FormSchema
 from survey.admin.view_helpers import acting_user, lead_required
-from survey.auth.access import school_or_404
+from survey.auth.access import group_or_404
 from survey.clock import today_in_norway
 from survey.db import db_session
 from survey.i18n import LANGUAGES
-from survey.models import Group, Project
+from survey.models import Project
 from survey.panel import operations
 from survey.panel.sheet import CardSheet, card_sheet_pdf
 from survey.responses.operations import instrument_of
@@ -38,14 +38,6 @@ def card_languages(project: Project) -> list[str]:
     return [code for code in dict.fromkeys(languages) if code in LANGUAGES]
 
 
-def _group_or_404(group_id: int) -> Group:
-    group = db_session().get(Group, group_id)
-    if group is None:
-        abort(404)
-    school_or_404(group.school_id)
-    return group
-
-
 class CardSheetForm(FormSchema):
     language = fields.String(required=True, validate=validate.Length(max=10))
 
@@ -53,7 +45,7 @@ class CardSheetForm(FormSchema):
 @blueprint.post("/groups/<int:group_id>/panel-cards.pdf")
 @lead_required
 def card_sheet(group_id: int) -> Response:
-    group = _group_or_404(group_id)
+    group = group_or_404(group_id)
     project = group.school.project
     if not project.is_panel:
         abort(404)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug import Response
 
@@ -23,7 +23,7 @@ from survey.admin.rounds.schemas import (
     instrument_field,
 )
 from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
-from survey.auth.access import project_or_404, roles_required
+from survey.auth.access import project_or_404, roles_required, round_or_404
 from survey.db import db_session
 from survey.models import RESPONDENT_TYPES, Project, Round
 from survey.rounds import lifecycle
@@ -34,15 +34,6 @@ FORM = "admin/round_form.html"
 CLOSED_FORM = "admin/round_closed_form.html"
 #: Reopening a closed round changes published figures: for admins only.
 admin_required = roles_required()
-
-
-def round_or_404(round_id: int) -> Round:
-    """The round, if the current user may see its project."""
-    round_ = db_session().get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    project_or_404(round_.project_id)
-    return round_
 
 
 def _now() -> dt.datetime:
@@ -150,13 +141,7 @@ def open_now(round_id: int) -> tuple[str, int] | Response:
             db_session(), round_, current_app.config["SECRET_KEY"], _now(), acting_user()
         )
     except lifecycle.LifecycleError as error:
-        page = render_template(
-            "admin/round.html",
-            project=round_.project,
-            round=round_,
-            lifecycle_error=_lifecycle_message(error.reason),
-        )
-        return page, 422
+        return _refused(round_, error)
     flash(_("Runden er åpnet."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id))
 
@@ -175,13 +160,7 @@ def close_now(round_id: int) -> tuple[str, int] | Response:
     try:
         lifecycle.close_round(db_session(), round_, _now(), acting_user())
     except lifecycle.LifecycleError as error:
-        page = render_template(
-            "admin/round.html",
-            project=round_.project,
-            round=round_,
-            lifecycle_error=_lifecycle_message(error.reason),
-        )
-        return page, 422
+        return _refused(round_, error)
     flash(_("Runden er lukket."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id))
 
@@ -226,6 +205,17 @@ def reopen(round_id: int) -> tuple[str, int] | Response:
         return _closed_form(round_, 422, reopen_values=raw, reopen_errors=message)
     flash(_("Runden er åpnet igjen."), "success")
     return redirect(url_for("admin.rounds.show", round_id=round_.id), 303)
+
+
+def _refused(round_: Round, error: lifecycle.LifecycleError) -> tuple[str, int]:
+    """The round's page again, saying why it could not be opened or closed."""
+    page = render_template(
+        "admin/round.html",
+        project=round_.project,
+        round=round_,
+        lifecycle_error=_lifecycle_message(error.reason),
+    )
+    return page, 422
 
 
 def _lifecycle_message(reason: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug import Response
@@ -12,9 +12,8 @@ from survey.admin.schools import operations
 from survey.admin.schools.csv_import import import_classes
 from survey.admin.schools.schemas import GroupForm, SchoolForm
 from survey.admin.view_helpers import acting_user, form_page, lead_required, read_form
-from survey.auth.access import project_or_404, school_or_404
+from survey.auth.access import group_or_404, project_or_404, school_or_404
 from survey.db import db_session
-from survey.models import Group
 
 blueprint = Blueprint("schools", __name__)
 
@@ -25,14 +24,6 @@ IMPORT_FORM = "admin/import_form.html"
 
 def _back_to(project_id: int) -> Response:
     return redirect(url_for("admin.projects.show", project_id=project_id))
-
-
-def _group_or_404(group_id: int) -> Group:
-    group = db_session().get(Group, group_id)
-    if group is None:
-        abort(404)
-    school_or_404(group.school_id)
-    return group
 
 
 @blueprint.get("/projects/<int:project_id>/schools/new")
@@ -108,7 +99,7 @@ def create_group(school_id: int) -> tuple[str, int] | Response:
 @blueprint.get("/groups/<int:group_id>/edit")
 @lead_required
 def edit_group(group_id: int) -> tuple[str, int]:
-    group = _group_or_404(group_id)
+    group = group_or_404(group_id)
     values = {key: getattr(group, key) for key in ("grade", "label", "enrolled")}
     context = {"project": group.school.project, "school": group.school, "group": group}
     return form_page(GROUP_FORM, values=values, **context)
@@ -117,7 +108,7 @@ def edit_group(group_id: int) -> tuple[str, int]:
 @blueprint.post("/groups/<int:group_id>/edit")
 @lead_required
 def update_group(group_id: int) -> tuple[str, int] | Response:
-    group = _group_or_404(group_id)
+    group = group_or_404(group_id)
     context = {"project": group.school.project, "school": group.school, "group": group}
     data, errors, raw = read_form(GroupForm(), request.form)
     try:
@@ -133,7 +124,7 @@ def update_group(group_id: int) -> tuple[str, int] | Response:
 @blueprint.post("/groups/<int:group_id>/delete")
 @lead_required
 def delete_group(group_id: int) -> tuple[str, int] | Response:
-    group = _group_or_404(group_id)
+    group = group_or_404(group_id)
     context = {"project": group.school.project, "school": group.school, "group": group}
     values = {key: getattr(group, key) for key in ("grade", "label", "enrolled")}
     project_id = group.school.project_id

@@ -74,7 +74,9 @@ def test_a_double_post_joins_the_first_unfinished_job(
     assert first == second
     jobs = session.scalars(select(BackgroundJob).where(BackgroundJob.kind == "letters")).all()
     assert [job.state for job in jobs] == ["queued"]
-    status = as_lead.get(f"{first}/status").get_json()
+    reply = as_lead.get(f"{first}/status")
+    assert reply.headers["Cache-Control"] == "no-store"
+    status = reply.get_json()
     assert status == {
         "state": "queued",
         "rows_done": 0,
@@ -82,6 +84,17 @@ def test_a_double_post_joins_the_first_unfinished_job(
         "is_ready": False,
         "download_url": None,
     }
+
+
+def test_a_waiting_jobs_page_updates_itself_with_or_without_javascript(
+    as_lead, post_form, open_round, group, monkeypatch
+) -> None:
+    monkeypatch.setattr(survey.jobs.queue, "dispatch", lambda app, job_id: None)  # no worker
+    page = as_lead.get(
+        letters_job_url(post_form, open_round.id, _batch(post_form, open_round, group))
+    )
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page.text
+    assert "/static/job-progress." in page.text and "/static/admin." in page.text
 
 
 def test_part_of_a_batch_is_refused_with_422(as_lead, post_form, open_round, group) -> None:

@@ -88,3 +88,12 @@ def test_a_planned_round_cannot_be_closed(as_lead, post_form, planned_round) -> 
     page = post_form(f"/admin/rounds/{planned_round.id}/close")
     assert page.status_code == 422
     assert "Bare en åpen runde kan lukkes" in page.text
+
+
+def test_a_closed_round_cannot_be_opened_by_hand(session, as_lead, post_form, open_round) -> None:
+    post_form(f"/admin/rounds/{open_round.id}/close")
+    page = post_form(f"/admin/rounds/{open_round.id}/open")
+    assert page.status_code == 422
+    assert "En lukket runde kan ikke åpnes igjen" in page.text
+    session.refresh(open_round)
+    assert open_round.status == "closed"

@@ -55,6 +55,7 @@ def test_an_evaluator_downloads_the_package_and_it_is_logged(
     assert reply.status_code == 303, "the export is a job; the answer is its progress page"
     page = client.get(reply.headers["Location"])
     assert "<progress" in page.text and "Eksporten er ferdig" in page.text
+    assert 'http-equiv="refresh"' not in page.text and "/static/job-progress." not in page.text
     status = client.get(reply.headers["Location"] + "/status").get_json()
     assert status["state"] == "done" and status["rows_done"] == status["rows_total"] > 0
     download = client.get(status["download_url"])
@@ -81,6 +82,19 @@ def test_only_the_requester_sees_the_export_and_its_file(
     log_in("project_lead", small_project)
     for url in (job_url, job_url + "/status", file_url):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_status_and_the_file_are_not_cached_and_the_file_has_its_formats_type(
+    client, post_form, small_project, log_in
+) -> None:
+    log_in("evaluator", small_project)
+    job_url = post_form(_url(small_project), {"format": "csv"}).headers["Location"]
+    status = client.get(job_url + "/status")
+    assert status.headers["Cache-Control"] == "no-store"
+    download = client.get(status.get_json()["download_url"])
+    assert download.headers["Cache-Control"] == "no-store"
+    assert download.mimetype == "text/csv"
+    download.close()
 
 
 def test_the_export_file_is_readable_by_the_service_only(

@@ -145,3 +145,25 @@ def test_a_staff_link_asks_the_staff_questionnaire(client, make_token) -> None:
 
 def test_link_pages_are_never_cached(client, make_token) -> None:
     assert client.get(f"/s/{make_token()}").headers["Cache-Control"] == "no-store"
+
+
+def test_a_page_past_the_last_goes_to_the_review_for_reading_and_saving(
+    client, post_form, make_token
+) -> None:
+    token = make_token()
+    past = len(pages_of(PARENT)) + 1
+    for reply in (client.get(f"/s/{token}/{past}"), post_form(f"/s/{token}/{past}", {})):
+        assert reply.status_code == 302
+        assert reply.headers["Location"] == f"/s/{token}/send"
+
+
+def test_a_page_of_a_closed_round_neither_shows_nor_saves(
+    client, session, post_form, make_token, open_round
+) -> None:
+    token = make_token()
+    open_round.status = "closed"
+    session.flush()
+    for reply in (client.get(f"/s/{token}/1"), post_form(f"/s/{token}/1", {"go": "next"})):
+        assert reply.status_code == 410
+        assert "Undersøkelsen er avsluttet" in reply.text
+    assert session.scalar(select(func.count()).select_from(LinkDraft)) == 0
