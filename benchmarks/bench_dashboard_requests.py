@@ -50,6 +50,23 @@ def pages(world) -> dict[str, str]:
     }
 
 
+def statements(engine, client, path: str) -> int:
+    """SQL statements one GET sends: each is a round trip to PostgreSQL."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def count(*_args) -> None:
+        sent.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(path).close()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
 def timed(client, path: str, repeat: int) -> tuple[list[float], list[float]]:
     """Wall and CPU milliseconds of each GET: on a busy machine the CPU time of this process
     is the steadier figure (it leaves out PostgreSQL's own time, though)."""
@@ -111,7 +128,10 @@ def run(url: str, repeat: int, profile: str | None) -> None:
             print(f"{profile}: {path}, {repeat} GETs")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             return
-        print(f"{'page':<26}{'median ms':>10}{'p90 ms':>9}{'CPU ms':>9}   ({repeat} GETs each)")
+        print(
+            f"{'page':<26}{'median ms':>10}{'p90 ms':>9}{'CPU ms':>9}{'SQL':>5}"
+            f"   ({repeat} GETs each)"
+        )
         anonymous = app.test_client()  # the log-in page sends a signed-in reader on
         for name, path in found.items():
             reader = anonymous if name.startswith("reference") else client
@@ -119,7 +139,7 @@ def run(url: str, repeat: int, profile: str | None) -> None:
             p90 = sorted(wall)[int(0.9 * (len(wall) - 1))]
             print(
                 f"{name:<26}{statistics.median(wall):>10.2f}{p90:>9.2f}"
-                f"{statistics.median(cpu):>9.2f}"
+                f"{statistics.median(cpu):>9.2f}{statements(engine, reader, path):>5}"
             )
     finally:
         transaction.rollback()
