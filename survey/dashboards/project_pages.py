@@ -31,8 +31,28 @@ def common_context(page: PageRequest) -> dict[str, Any]:
         "chosen_rounds": page.chosen_rounds,
     }
     if not page.is_download:
-        context.update(queries.analysis_state(page.session, page.project.id))
+        context.update(_analysis_state(page))
     return context
+
+
+def _analysis_state(page: PageRequest) -> dict[str, Any]:
+    from survey.analysis.state import analysis_state
+    from survey.rounds.counts import closed_rounds_have_answers
+
+    state = analysis_state(page.session, page.project.id)
+    nothing_yet = state.computed_at is None and state.failure is None
+    return {
+        "computed_at": state.computed_at,
+        "requested_at": state.requested_at,
+        #: the run of failed analyses since the last success: shown with what and when
+        "analysis_failure": state.failure,
+        #: said only when nothing was computed, failed or asked for, so read only then
+        "has_closed_answers": (
+            nothing_yet
+            and state.requested_at is None
+            and closed_rounds_have_answers(page.session, page.project.id)
+        ),
+    }
 
 
 def overview(page: PageRequest) -> dict[str, Any]:

@@ -75,28 +75,6 @@ def cached_results(
     return [Cached(*row) for row in session.execute(query)]
 
 
-def last_computed(session: Session, project_id: int) -> dt.datetime | None:
-    return session.scalar(
-        select(func.max(ModelResult.computed_at)).where(ModelResult.project_id == project_id)
-    )
-
-
-def analysis_state(session: Session, project_id: int) -> dict[str, Any]:
-    """What the page says of the analysis: when it last computed, a pending request, the
-    run of failures since the last success, and whether closed rounds have answers."""
-    from survey.analysis.failures import current_failure
-    from survey.analysis.requests import pending_request
-    from survey.rounds.counts import closed_rounds_have_answers
-
-    return {
-        "computed_at": last_computed(session, project_id),
-        "requested_at": pending_request(session, project_id),
-        #: the run of failed analyses since the last success: shown with what and when
-        "analysis_failure": current_failure(session, project_id),
-        "has_closed_answers": closed_rounds_have_answers(session, project_id),
-    }
-
-
 def invited_counts(
     session: Session, project_id: int, round_ids: Iterable[int]
 ) -> dict[tuple[int, str], int]:
