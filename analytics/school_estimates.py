@@ -97,13 +97,14 @@ def school_estimates(
     var = {k: float(variances.get(k, 0.0)) for k in ("school", "school:group", "school:round")}
     var["residual"] = float(variances["residual"])
     quantile = float(stats.norm.ppf(1 - alpha / 2))
-    arms = arm_means.set_index(["round", "arm"])
+    arms = _by_round_and_arm(arm_means)
     rows: list[dict[str, Any]] = []
     for (school, arm), part in school_means.groupby(["school", "arm"], sort=True):
         cells = part.reset_index(drop=True)
         rounds = list(dict.fromkeys(cells["round"]))
-        mu = {r: _lookup(arms, (r, arm), "estimate") for r in rounds}
-        mu_se = {r: _lookup(arms, (r, arm), "se") for r in rounds}
+        nothing = (float("nan"), float("nan"))
+        mu = {r: arms.get((r, arm), nothing)[0] for r in rounds}
+        mu_se = {r: arms.get((r, arm), nothing)[1] for r in rounds}
         mean = cells["mean"].to_numpy(dtype=float)
         n = cells["n"].to_numpy(dtype=float)
         fixed = np.array([mu[r] for r in cells["round"]])
@@ -162,9 +163,12 @@ def _blup(
     return theta, np.maximum(posterior, 0.0)
 
 
-def _lookup(frame: pd.DataFrame, key: tuple[Any, Any], column: str) -> float:
-    try:
-        value = frame.loc[key, column]
-    except KeyError:
-        return float("nan")
-    return float(value) if value is not None else float("nan")
+def _by_round_and_arm(arm_means: pd.DataFrame) -> dict[tuple[Any, Any], tuple[float, float]]:
+    """(estimate, se) by (round, arm); a missing value is NaN. A dict, not a frame's .loc:
+    the dashboard's school page looks these up for every school and round it draws."""
+
+    def value(x: Any) -> float:
+        return float(x) if x is not None else float("nan")
+
+    columns = arm_means[["round", "arm", "estimate", "se"]].itertuples(index=False, name=None)
+    return {(r, a): (value(e), value(se)) for r, a, e, se in columns}

@@ -58,6 +58,22 @@ class Chart:
         return "chart-" + "".join(c if c.isalnum() else "-" for c in self.key)
 
 
+def trend_key(respondent_type: str, construct: str) -> str:
+    return f"trend-{respondent_type}-{construct}"
+
+
+def school_key(respondent_type: str, construct: str) -> str:
+    return f"school-{respondent_type}-{construct}"
+
+
+def item_key(item: str) -> str:
+    return f"item-{item}"
+
+
+def triangulation_key(theme: str) -> str:
+    return f"triangulation-{theme}"
+
+
 def trend_chart(
     trend: TrendView,
     construct: ConstructInfo,
@@ -70,7 +86,7 @@ def trend_chart(
     language = current_locale()
     name = construct.name(language)
     title = f"{name} – {respondent_type_name(trend.respondent_type).lower()}"
-    key = f"trend-{trend.respondent_type}-{trend.construct}"
+    key = trend_key(trend.respondent_type, trend.construct)
     badges = tuple(
         Badge(g.status, goal_status_name(g.status), g.reason, g.description) for g in goals
     )
@@ -159,7 +175,7 @@ def school_chart(
     )
     shown = any(r.get("estimate") is not None for r in rows)
     return Chart(
-        key=f"school-{respondent_type}-{construct.id}",
+        key=school_key(respondent_type, construct.id),
         title=f"{name} – {respondent_type_name(respondent_type).lower()}",
         figure=figure if shown else {},
         table=tables.school_table(rows),
@@ -181,7 +197,7 @@ def item_chart(
     shown = len(hidden) < len(distributions)
     warnings = tuple(reading.suppression_notes(hidden, min_group_size)) if shown else ()
     return Chart(
-        key=f"item-{item.id}",
+        key=item_key(item.id),
         title=text_in(item.text, language, item.id),
         figure=(
             figures_items.item_figure(item, distributions, language, plotly_separators())
@@ -210,7 +226,7 @@ def triangulation_chart(
         for kind, trend in trends.items()
     }
     return Chart(
-        key=f"triangulation-{theme.id}",
+        key=triangulation_key(theme.id),
         title=name,
         figure=triangulation_figure(trends, shared, plotly_separators()) if shared else {},
         table=tables.triangulation_table(trends, shared),

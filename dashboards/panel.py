@@ -91,10 +91,15 @@ def panel_view(result: Mapping[str, Any]) -> PanelView | None:
     )
 
 
+def panel_key(construct: str) -> str:
+    """Panels follow pupils only."""
+    return f"panel-pupil-{construct}"
+
+
 def panel_chart(panel: PanelView, trend: TrendView | None, construct: ConstructInfo) -> Chart:
     """The panel card of one pupil construct, placed under its trend chart."""
     name = construct.name(current_locale())
-    key = f"panel-pupil-{panel.construct}"
+    key = panel_key(panel.construct)
     title = _("%(what)s – de samme elevene over tid", what=name)
     if not panel.has_rounds:
         empty = ChartData((Column("group", _("Gruppe")),))

@@ -52,7 +52,11 @@ def record_success(session: Session, project_id: int) -> None:
 
 def current_failure(session: Session, project_id: int) -> Failure | None:
     """The run of failures since the project's last success, or None when there is none."""
-    since = _last_success(session, project_id)
+    return failure_since(session, project_id, _last_success(session, project_id))
+
+
+def failure_since(session: Session, project_id: int, since: dt.datetime | None) -> Failure | None:
+    """The run of failures after `since`, the project's last success (None: there was none)."""
     query = select(AuditEvent.occurred_at, AuditEvent.details).where(
         AuditEvent.action == FAILED, AuditEvent.project_id == project_id
     )
@@ -79,14 +83,26 @@ def describe_error(error: BaseException) -> str:
     return text if len(text) <= LONGEST_MESSAGE else text[: LONGEST_MESSAGE - 1] + "…"
 
 
-def _last_success(session: Session, project_id: int) -> dt.datetime | None:
-    computed = session.scalar(
+def last_computed(session: Session, project_id: int) -> dt.datetime | None:
+    """When the project's newest result was stored."""
+    return session.scalar(
         select(func.max(ModelResult.computed_at)).where(ModelResult.project_id == project_id)
     )
+
+
+def _last_success(session: Session, project_id: int) -> dt.datetime | None:
+    computed = last_computed(session, project_id)
     recovered = session.scalar(
         select(func.max(AuditEvent.occurred_at)).where(
             AuditEvent.action == RECOVERED, AuditEvent.project_id == project_id
         )
     )
-    moments = [m for m in (computed, recovered) if m is not None]
+    return last_success(computed, recovered)
+
+
+def last_success(
+    computed_at: dt.datetime | None, recovered_at: dt.datetime | None
+) -> dt.datetime | None:
+    """The last success: the newest stored result, or a later recovery."""
+    moments = [m for m in (computed_at, recovered_at) if m is not None]
     return max(moments) if moments else None

@@ -36,8 +36,13 @@ def request_recompute(session: Session, project_id: int, user: User) -> AuditEve
 
 def pending_request(session: Session, project_id: int) -> dt.datetime | None:
     """When a still unhandled recompute was asked for, or None."""
-    requested = _latest(session, REQUESTED, project_id)
-    done = _latest(session, DONE, project_id)
+    return still_pending(
+        _latest(session, REQUESTED, project_id), _latest(session, DONE, project_id)
+    )
+
+
+def still_pending(requested: dt.datetime | None, done: dt.datetime | None) -> dt.datetime | None:
+    """The latest request, unless a run that began after it has handled it."""
     return requested if requested is not None and (done is None or requested > done) else None
 
 

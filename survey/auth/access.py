@@ -104,10 +104,15 @@ def can_see_school(user: User, school: School) -> bool:
 
 
 def project_or_404(project_id: int) -> Project:
-    """The project, if it exists and the current user may see it; a 404 either way otherwise."""
+    """The project, if it exists and the current user may see it; a 404 either way otherwise.
+
+    Visibility first: a lead's or evaluator's own projects are loaded with it, so the project
+    then comes from the session without a second read."""
     user = current_user()
+    if user is None or not can_see_project(user, project_id):
+        abort(404)
     project = db_session().get(Project, project_id)
-    if project is None or user is None or not can_see_project(user, project.id):
+    if project is None:
         abort(404)
     return project
 

@@ -75,12 +75,6 @@ def cached_results(
     return [Cached(*row) for row in session.execute(query)]
 
 
-def last_computed(session: Session, project_id: int) -> dt.datetime | None:
-    return session.scalar(
-        select(func.max(ModelResult.computed_at)).where(ModelResult.project_id == project_id)
-    )
-
-
 def invited_counts(
     session: Session, project_id: int, round_ids: Iterable[int]
 ) -> dict[tuple[int, str], int]:

@@ -1,5 +1,6 @@
 """What the school, class and item pages show. The views have already checked that the
-reader may see the school; everything shown here is suppressed before it is drawn."""
+reader may see the school; everything shown here is suppressed before it is drawn. A CSV
+download builds its one chart only."""
 
 from __future__ import annotations
 
@@ -9,39 +10,37 @@ from typing import Any
 
 import pandas as pd
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
 from analytics.school_estimates import school_estimates
 from dashboards import figures
-from dashboards.charts import Chart, item_chart, school_chart
+from dashboards.charts import Chart, item_chart, item_key, school_chart, school_key
 from dashboards.formatting import current_locale, plotly_separators
 from dashboards.items import distributions
 from dashboards.results import TrendView, descriptive_rows, trend_view
 from dashboards.tables import class_table
 from survey.analysis.snapshots import released_item_counts
 from survey.dashboards import queries
+from survey.dashboards.page_request import PageRequest
 from survey.dashboards.project_pages import common_context
-from survey.dashboards.schemas import Filters
-from survey.models import Group, Project, School
+from survey.models import Group, School
 
 
-def school_page(
-    session: Session, project: Project, school: School, filters: Filters
-) -> dict[str, Any]:
-    context = common_context(session, project, filters)
-    kind = filters.respondent_type
+def school_page(page: PageRequest, school: School) -> dict[str, Any]:
+    project, catalog = page.project, page.catalog
+    context = common_context(page)
+    kind = page.filters.respondent_type
+    wanted = page.constructs(catalog.order(kind), lambda c: school_key(kind, c))
     cached = queries.cached_results(
-        session, project.id, ("trend", "descriptives"), kind, filters.construct
+        page.session, project.id, ("trend", "descriptives"), kind, page.construct_to_read(wanted)
     )
     trends = {c.construct: trend_view(c.result) for c in cached if c.kind == "trend"}
     tables = {c.construct: c.result for c in cached if c.kind == "descriptives"}
-    catalog = context["catalog"]
     charts = []
-    for construct_id in [c for c in catalog.order(kind) if c in trends and c in tables]:
+    for construct_id in [c for c in wanted if c in trends and c in tables]:
         trend = trends[construct_id]
         if trend.error:
             continue
-        rounds = [r for r in context["chosen_rounds"] if r in trend.rounds]
+        rounds = [r for r in page.chosen_rounds if r in trend.rounds]
         rows = school_rows(trend, tables[construct_id], school, rounds)
         construct = catalog.construct(kind, construct_id)
         charts.append(
@@ -91,26 +90,30 @@ def school_rows(
     return rows
 
 
-def class_page(
-    session: Session, project: Project, school: School, group: Group, filters: Filters
-) -> dict[str, Any]:
+def class_key(construct: str) -> str:
+    return f"class-{construct}"
+
+
+def class_page(page: PageRequest, school: School, group: Group) -> dict[str, Any]:
     """The class's own means, only in rounds where it has enough answers to show."""
-    context = common_context(session, project, filters)
-    cached = queries.cached_results(session, project.id, ("descriptives",), "pupil")
-    catalog = context["catalog"]
+    context = common_context(page)
+    wanted = page.constructs(page.catalog.order("pupil"), class_key)
+    # The construct filter does not apply here: a download reads its one construct, a page all.
+    only = wanted[0] if page.is_download and len(wanted) == 1 else None
+    cached = queries.cached_results(page.session, page.project.id, ("descriptives",), "pupil", only)
     charts = []
     by_construct = {c.construct: c.result for c in cached}
-    for construct_id in [c for c in catalog.order("pupil") if c in by_construct]:
+    for construct_id in [c for c in wanted if c in by_construct]:
         table = by_construct[construct_id]
-        rows = class_rows(table, school, group, context["chosen_rounds"])
+        rows = class_rows(table, school, group, page.chosen_rounds)
         if all(row["mean"] is None for row in rows):
             continue
-        construct = catalog.construct("pupil", construct_id)
+        construct = page.catalog.construct("pupil", construct_id)
         figure = figures.base_layout(plotly_separators())
         chart_figure = _class_figure(rows, construct, figure)
         charts.append(
             Chart(
-                key=f"class-{construct_id}",
+                key=class_key(construct_id),
                 title=construct.name(current_locale()),
                 figure=chart_figure,
                 table=class_table(rows),
@@ -169,25 +172,29 @@ def _class_figure(rows: list[dict[str, Any]], construct: Any, layout: dict[str, 
     return {"data": data, "layout": layout}
 
 
-def items_page(
-    session: Session, project: Project, filters: Filters, school: School | None
-) -> dict[str, Any]:
-    context = common_context(session, project, filters)
+def items_page(page: PageRequest, school: School | None) -> dict[str, Any]:
+    """One construct's items. Each item's distribution is suppressed in its own hierarchy
+    (dashboards.items), so a download works out its one item only."""
+    project, filters, catalog = page.project, page.filters, page.catalog
+    context = common_context(page)
     kind = filters.respondent_type
-    catalog = context["catalog"]
     order = catalog.order(kind)
     construct_id = filters.construct if filters.construct in order else (order or [None])[0]
     charts: list[Chart] = []
     if construct_id is not None:
         construct = catalog.construct(kind, construct_id)
-        items = [item.id for item in construct.items]
-        counts = released_item_counts(session, project.id, kind, construct_id)
+        shown = [item for item in construct.items if page.wants(item_key(item.id))]
+        counts = released_item_counts(page.session, project.id, kind, construct_id)
         asked = set(counts["round"])
-        rounds = [r for r in context["chosen_rounds"] if r in asked]
+        rounds = [r for r in page.chosen_rounds if r in asked]
         found = distributions(
-            counts, project.min_group_size, rounds, items, school.code if school else None
+            counts,
+            project.min_group_size,
+            rounds,
+            [item.id for item in shown],
+            school.code if school else None,
         )
-        for item in construct.items:
+        for item in shown:
             of_item = [d for d in found if d.item == item.id]
             charts.append(item_chart(item, of_item, project.min_group_size))
     context.update(

@@ -38,6 +38,8 @@ from survey.auth.access import (
     visible_school_ids,
 )
 from survey.dashboards import project_pages, school_pages
+from survey.dashboards.page_request import PageRequest
+from survey.dashboards.queries import project_rounds
 from survey.dashboards.schemas import Filters, error_messages, parse_filters
 from survey.db import db_session
 from survey.models import Group, Project, School
@@ -85,17 +87,13 @@ def _visible_schools(project: Project) -> list[School]:
 @blueprint.get("/project/<int:project_id>/")
 @login_required
 def overview(project_id: int) -> Any:
-    project = project_or_404(project_id)
-    return _page(project, "overview", lambda f: project_pages.overview(db_session(), project, f))
+    return _page(project_or_404(project_id), "overview", project_pages.overview)
 
 
 @blueprint.get("/project/<int:project_id>/triangulation")
 @login_required
 def triangulation(project_id: int) -> Any:
-    project = project_or_404(project_id)
-    return _page(
-        project, "triangulation", lambda f: project_pages.triangulation(db_session(), project, f)
-    )
+    return _page(project_or_404(project_id), "triangulation", project_pages.triangulation)
 
 
 @blueprint.get("/project/<int:project_id>/monitor")
@@ -103,9 +101,7 @@ def triangulation(project_id: int) -> Any:
 def monitor(project_id: int) -> Any:
     project = project_or_404(project_id)
     schools = visible_school_ids(_user(), project.id)
-    return _page(
-        project, "monitor", lambda f: project_pages.monitor(db_session(), project, f, schools)
-    )
+    return _page(project, "monitor", lambda page: project_pages.monitor(page, schools))
 
 
 @blueprint.get("/project/<int:project_id>/items")
@@ -113,9 +109,11 @@ def monitor(project_id: int) -> Any:
 def items(project_id: int) -> Any:
     project = project_or_404(project_id)
 
-    def build(filters: Filters) -> dict[str, Any]:
-        school = _school(project, filters.school) if filters.school is not None else None
-        return school_pages.items_page(db_session(), project, filters, school)
+    def build(page: PageRequest) -> dict[str, Any]:
+        chosen = page.filters.school
+        return school_pages.items_page(
+            page, _school(project, chosen) if chosen is not None else None
+        )
 
     return _page(project, "items", build)
 
@@ -128,9 +126,7 @@ def schools(project_id: int) -> Any:
     if len(shown) == 1:
         return redirect(url_for(".school", project_id=project.id, school_id=shown[0].id))
     return _page(
-        project,
-        "schools",
-        lambda f: {**project_pages.common_context(db_session(), project, f), "schools": shown},
+        project, "schools", lambda page: {**project_pages.common_context(page), "schools": shown}
     )
 
 
@@ -139,9 +135,7 @@ def schools(project_id: int) -> Any:
 def school(project_id: int, school_id: int) -> Any:
     project = project_or_404(project_id)
     found = _school(project, school_id)
-    return _page(
-        project, "school", lambda f: school_pages.school_page(db_session(), project, found, f)
-    )
+    return _page(project, "school", lambda page: school_pages.school_page(page, found))
 
 
 @blueprint.get("/project/<int:project_id>/school/<int:school_id>/class/<int:group_id>")
@@ -152,11 +146,7 @@ def group(project_id: int, school_id: int, group_id: int) -> Any:
     chosen = db_session().get(Group, group_id)
     if chosen is None or chosen.school_id != found.id:
         abort(404)
-    return _page(
-        project,
-        "class",
-        lambda f: school_pages.class_page(db_session(), project, found, chosen, f),
-    )
+    return _page(project, "class", lambda page: school_pages.class_page(page, found, chosen))
 
 
 @blueprint.post("/project/<int:project_id>/recompute")
@@ -219,18 +209,19 @@ def _school(project: Project, school_id: int) -> School:
     return found
 
 
-def _page(project: Project, page: str, build: Callable[[Filters], dict[str, Any]]) -> Any:
-    """Parse the filters, build the page, and answer as HTML or as one chart's CSV."""
-    from survey.dashboards.queries import project_rounds
-
-    round_ids = [r.id for r in project_rounds(db_session(), project.id)]
+def _page(project: Project, page: str, build: Callable[[PageRequest], dict[str, Any]]) -> Any:
+    """Parse the filters, build the page, and answer as HTML or as one chart's CSV; a CSV
+    builds its chart only."""
+    rounds = project_rounds(db_session(), project.id)
     try:
-        filters = parse_filters(request.args, round_ids)
+        filters = parse_filters(request.args, [r.id for r in rounds])
     except ValidationError as error:
         context = {"project": project, "page": page, "messages": error_messages(error)}
         return render_template("dashboards/invalid.html", **context), 422
-    context = build(filters)
-    if request.args.get("format") == "csv":
+    is_csv = request.args.get("format") == "csv"
+    chart = request.args.get("chart", "") if is_csv else None
+    context = build(PageRequest(db_session(), project, filters, rounds, chart))
+    if is_csv:
         return _csv(project, page, context, filters)
     return render_template(f"dashboards/{page}.html", page=page, **context)
 
