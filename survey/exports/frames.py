@@ -130,7 +130,7 @@ class ChunkShaper:
         codes = chunk.values[rows, columns]
         value = pd.array(codes.astype(np.int64) - VALUE_OFFSET, dtype="Int64")
         value[(codes == BLANK) | (codes == DECLINED)] = pd.NA
-        frame = self._long_rows(
+        frame = self.long_rows(
             responses,
             rows,
             self.item_names[columns],
@@ -147,7 +147,7 @@ class ChunkShaper:
             else np.array([], dtype=np.int64)
         )
         kinds = responses["respondent_type"].to_numpy()[text_rows]
-        free = self._long_rows(
+        free = self.long_rows(
             responses,
             text_rows,
             np.array(
@@ -168,7 +168,9 @@ class ChunkShaper:
         both["_order"] = order
         return both.sort_values(["response_id", "_order"], kind="stable").drop(columns="_order")
 
-    def _long_rows(self, responses, rows, variables, item_ids, value, is_declined) -> pd.DataFrame:
+    def long_rows(self, responses, rows, variables, item_ids, value, is_declined) -> pd.DataFrame:
+        """Long rows for the responses at `rows`, with the answer columns given; `longcsv`
+        renders its response part from the same frame."""
         plan = self.plan
         rounds = _mapped(responses["round_id"], plan.round_codes)[rows]
         panel = (

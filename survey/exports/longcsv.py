@@ -54,7 +54,7 @@ class LongCsvRows:
         """Each response's part of a row, with the comma that follows it."""
         n = len(chunk.responses)
         blank = np.full(n, None, dtype=object)
-        frame = self.shaper._long_rows(
+        frame = self.shaper.long_rows(
             chunk.responses,
             np.arange(n),
             blank,
