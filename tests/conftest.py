@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
+from survey.accounts import passwords
 from survey.app import create_app
 from survey.db import get_database, make_engine
 from survey.migrate import upgrade
@@ -31,6 +32,12 @@ POSTGRES_URL = os.environ.get("TRIVSEL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-hmac"
 CHROMIUM = os.environ.get("TRIVSEL_TEST_CHROMIUM", "/usr/bin/chromium")
+
+# The users the suite makes get scrypt at 1/32 of its cost (1 MiB and a few milliseconds a
+# hash instead of 32 MiB and a tenth of a second): each login and each new user paid that
+# tenth, a tenth of the whole suite. Outside the suite the full cost holds, which
+# tests/survey/accounts/test_passwords.py checks in a process of its own.
+passwords.METHOD = "scrypt:1024:8:1"
 
 
 def browser_missing() -> str | None:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from survey import audit
+from survey.accounts.passwords import hash_password
 from survey.models import ROLES, Project, School, User
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def create_user(
     user = User(
         email=email,
         role=role,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=hash_password(password),
         projects=list(projects),
         schools=list(schools),
     )
@@ -65,7 +65,7 @@ def set_password(session: Session, user: User, password: str) -> User:
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.password_hash = hash_password(password)
     user.session_version += 1
     session.flush()
     void_tokens(session, user)

@@ -7,25 +7,22 @@ import logging
 from flask import session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey import audit
+from survey.accounts.passwords import check_against_nothing, password_matches
 from survey.auth.access import USER_SESSION_KEY, VERSION_SESSION_KEY, current_user
 from survey.clock import utcnow
 from survey.models import User
 
 log = logging.getLogger(__name__)
 
-#: Checked against when the e-mail is unknown, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
-
 
 def authenticate(db: Session, email: str, password: str) -> User | None:
     user = db.scalar(select(User).filter_by(email=email.strip().lower()))
     if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_against_nothing(password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         return None
     return user
 

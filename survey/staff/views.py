@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug import Response
-from werkzeug.security import check_password_hash
 
 from survey.accounts.operations import set_password
+from survey.accounts.passwords import password_matches
 from survey.auth.access import current_user, login_required, projects_for
 from survey.auth.operations import log_in
 from survey.auth.views import MAX_FIELD, password_problem
@@ -63,7 +63,7 @@ def change_password() -> tuple[str, int] | Response:
     if delays.wait_seconds(account) > 0:
         errors = {"old_password": [_("For mange forsøk. Vent litt og prøv igjen.")]}
         return render_template("staff/password.html", errors=errors), 429
-    if not check_password_hash(user.password_hash, old):
+    if not password_matches(user.password_hash, old):
         delays.fail(account)
         errors = {"old_password": [_("Passordet er feil.")]}
         return render_template("staff/password.html", errors=errors), 422

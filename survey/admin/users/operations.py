@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from survey import audit
 from survey.accounts.operations import MIN_PASSWORD_LENGTH, set_password
+from survey.accounts.passwords import hash_password
 from survey.accounts.tokens import issue_token, void_tokens
 from survey.admin.errors import FieldError
 from survey.admin.users.queries import (
@@ -73,7 +73,7 @@ def invite_user(
         email=email,
         role=role,
         # Nobody knows this password; the invitation link sets the real one.
-        password_hash=generate_password_hash(secrets.token_urlsafe(32), method="scrypt"),
+        password_hash=hash_password(secrets.token_urlsafe(32)),
         projects=projects,
         schools=schools,
     )

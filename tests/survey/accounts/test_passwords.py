@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from sqlalchemy import select
 
 from survey.models import AuditEvent
@@ -76,3 +79,20 @@ def test_a_reset_for_what_is_not_an_address_shows_the_form_again(app, mails) -> 
     assert page.status_code == 422
     assert "gyldig e-postadresse" in page.text
     assert mails() == []
+
+
+def test_the_app_hashes_passwords_with_scrypt_at_full_cost_outside_the_test_suite() -> None:
+    """The suite makes its users with a cheap scrypt (tests/conftest.py); a process that is not
+    the suite, as `trivsel serve` is, hashes with werkzeug's full cost, and checks it."""
+    script = (
+        "from survey.accounts.passwords import hash_password, password_matches\n"
+        "stored = hash_password('et passord')\n"
+        "assert password_matches(stored, 'et passord')\n"
+        "assert not password_matches(stored, 'et annet passord')\n"
+        "print(stored)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    method, salt, digest = done.stdout.strip().split("$")
+    assert method == "scrypt:32768:8:1"
+    assert len(salt) >= 16 and len(digest) == 128
