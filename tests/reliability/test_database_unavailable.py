@@ -12,13 +12,13 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from survey.app import create_app
 from survey.db import db_session
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, app_on
 from tests.survey.pupil.conftest import tablet_session, token_of
 
 ANSWER_URL = "/api/v1/pupil/responses/0f8fad5b-d9cb-469f-a165-70867728950e/answers/item"
@@ -57,6 +57,12 @@ def test_a_page_gets_503_when_the_database_is_unreachable(unreachable_app) -> No
     reply = unreachable_app.test_client().get("/?kode=ABCDEF")
     assert (reply.status_code, reply.mimetype) == (503, "text/html")
     assert "Prøv igjen" in reply.get_data(as_text=True)
+
+
+@pytest.fixture
+def app(database_url: str, connection: Connection) -> Flask:
+    """An app of this test's own, since the probe below adds a route to it."""
+    return app_on(database_url, connection)
 
 
 @pytest.fixture
