@@ -43,8 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-gpu-vsync",
-    "--disable-frame-rate-limit",
 ]
 
 
