@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -190,7 +191,16 @@ def _new_app(database_url: str) -> Flask:
             "SECRET_KEY": TEST_SECRET_KEY,
             "JOBS_IMMEDIATE": True,
         },
-        instance_path=None,
+        instance_path=_instance_path(),
+    )
+
+
+@cache
+def _instance_path() -> str:
+    """An instance folder of this process's own: job files are named by job id, and each
+    xdist worker's database counts its jobs from 1, so a shared folder mixed their files."""
+    return tempfile.mkdtemp(
+        prefix=f"trivsel-instance-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
     )
 
 

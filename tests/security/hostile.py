@@ -7,12 +7,13 @@ connection, so it sees exactly what the app's (savepoint-bound) sessions wrote.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Dialect, select
 
 from survey.models import Base
 
@@ -100,13 +101,29 @@ Snapshot = dict[str, tuple[int, str]]
 
 
 def snapshot(connection: Connection) -> Snapshot:
-    """Every table's row count and a hash of its rows, read on the test's connection."""
+    """Every table's row count and a hash of its rows, read on the test's connection.
+
+    Read as the driver returns them (plain SQL, no ORM types): the walks take thousands of
+    snapshots, and a changed value shows in its raw form as well as in its typed one.
+    """
     state: Snapshot = {}
-    for table in Base.metadata.sorted_tables:
-        rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
-        digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
-        state[table.name] = (len(rows), digest)
+    for name, sql in _every_table(connection.dialect):
+        rows = connection.exec_driver_sql(sql).fetchall()
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        state[name] = (len(rows), digest)
     return state
+
+
+@functools.cache
+def _every_table(dialect: Dialect) -> tuple[tuple[str, str], ...]:
+    """Each table's name and its SELECT in primary-key order, compiled once per dialect."""
+    return tuple(
+        (
+            table.name,
+            str(select(table).order_by(*table.primary_key.columns).compile(dialect=dialect)),
+        )
+        for table in Base.metadata.sorted_tables
+    )
 
 
 def changed_tables(before: Snapshot, after: Snapshot) -> list[str]:
