@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -177,6 +178,9 @@ def goals(page: Page) -> None:
 def school_report(page: Page) -> None:
     menu = page.get_by_role("navigation", name="Hovedmeny")
     menu.get_by_role("link", name="Rapport til rektor").click()
+    # axe must not run while the old page is being replaced (its document is then null).
+    expect(page).to_have_url(re.compile(r"/reports/"))
+    page.wait_for_load_state("load")
     checked(page, "reports")
     with page.expect_download() as event:
         page.get_by_role("link", name="Last ned (PDF) Nordby skole, Høst 2026").click()
@@ -187,6 +191,8 @@ def school_report(page: Page) -> None:
 def export(page: Page) -> bytes:
     """The export form, its job page (done at once here) and the file."""
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Eksport").click()
+    expect(page).to_have_url(re.compile(r"/export"))
+    page.wait_for_load_state("load")
     checked(page, "export")
     page.get_by_role("button", name="Last ned").click()
     download = page.get_by_role("link", name="Last ned")
