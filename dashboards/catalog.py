@@ -4,11 +4,10 @@ reader's language with bokmål as the fallback."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from instruments import Instrument, instrument_from_json
+from instruments import Instrument
 from instruments.reading import ConstructInfo, constructs_of
 
 
@@ -41,8 +40,3 @@ def catalog_of(instruments: Iterable[Instrument]) -> Catalog:
             by_id[construct_id] = info
     return Catalog(constructs)
 
-
-def catalog_from_contents(contents: Iterable[tuple[str, Mapping[str, Any]]]) -> Catalog:
-    """As `catalog_of`, from (respondent type, frozen instrument JSON) pairs, oldest first;
-    the JSON is read by `instruments` like every other frozen version."""
-    return catalog_of(instrument_from_json(content) for _respondent_type, content in contents)

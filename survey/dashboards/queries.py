@@ -8,10 +8,12 @@ rounds (`survey.analysis.snapshots`); only the response monitor counts live.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,10 @@ from survey.models import (
     School,
 )
 from survey.responses.operations import instrument_of_id
+
+#: Catalogs by the (id, content hash) of the instrument versions they were built from.
+_catalogs: LRUCache[tuple[tuple[int, str], ...], Catalog] = LRUCache(maxsize=256)
+_catalogs_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -97,20 +103,25 @@ def invited_counts(
 
 
 def project_catalog(session: Session, project_id: int) -> Catalog:
-    """Construct and item names of the instrument versions the project's rounds ask."""
-    versions = session.execute(
-        select(
-            InstrumentVersion.id, InstrumentVersion.respondent_type, InstrumentVersion.content_hash
+    """Construct and item names of the instrument versions the project's rounds ask.
+
+    Frozen versions never change, so the catalog of a set of versions is built once per
+    process and then shared: every dashboard page and report asks for it."""
+    versions = tuple(
+        (version_id, content_hash)
+        for version_id, content_hash in session.execute(
+            select(InstrumentVersion.id, InstrumentVersion.content_hash)
+            .join(RoundInstrument, RoundInstrument.instrument_version_id == InstrumentVersion.id)
+            .join(Round, RoundInstrument.round_id == Round.id)
+            .where(Round.project_id == project_id)
+            .group_by(InstrumentVersion.id, InstrumentVersion.content_hash)
+            .order_by(InstrumentVersion.id)
         )
-        .join(RoundInstrument, RoundInstrument.instrument_version_id == InstrumentVersion.id)
-        .join(Round, RoundInstrument.round_id == Round.id)
-        .where(Round.project_id == project_id)
-        .group_by(
-            InstrumentVersion.id, InstrumentVersion.respondent_type, InstrumentVersion.content_hash
-        )
-        .order_by(InstrumentVersion.id)
-    ).all()
-    return catalog_of(
-        instrument_of_id(session, version_id, content_hash)
-        for version_id, _respondent_type, content_hash in versions
     )
+    with _catalogs_lock:
+        found = _catalogs.get(versions)
+    if found is None:
+        found = catalog_of(instrument_of_id(session, *version) for version in versions)
+        with _catalogs_lock:
+            _catalogs[versions] = found
+    return found

@@ -16,16 +16,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboards.catalog import Catalog, ConstructInfo, catalog_from_contents
+from dashboards.catalog import Catalog, ConstructInfo
 from dashboards.results import GoalView, descriptive_rows, goal_views
 from instruments import RESPONDENT_TYPES
 from instruments.reading import text_in
+from survey.dashboards.queries import project_catalog
 from survey.models import (
-    InstrumentVersion,
     ModelResult,
     Project,
     Round,
-    RoundInstrument,
     School,
 )
 
@@ -122,7 +121,7 @@ def school_report(
     closed = report_rounds(session, project.id)
     labels = [r.label for r in closed]
     rounds = tuple(labels[: labels.index(round_.label) + 1]) if round_.label in labels else ()
-    catalog = _catalog(session, project.id)
+    catalog = project_catalog(session, project.id)
     stored = session.execute(
         select(ModelResult.respondent_type, ModelResult.construct, ModelResult.result).where(
             ModelResult.project_id == project.id, ModelResult.kind == "descriptives"
@@ -210,19 +209,3 @@ def _answered(figures: Sequence[ConstructFigures], rounds: int) -> tuple[Cell, .
             reasons = [c.hidden for c in cells if c.hidden != "missing"]
             answered.append(Cell(hidden=reasons[0] if reasons else "missing"))
     return tuple(answered)
-
-
-def _catalog(session: Session, project_id: int) -> Catalog:
-    """Construct names of the instrument versions the project's rounds asked."""
-    versions = session.execute(
-        select(InstrumentVersion.respondent_type, InstrumentVersion.content)
-        .where(
-            InstrumentVersion.id.in_(
-                select(RoundInstrument.instrument_version_id)
-                .join(Round, RoundInstrument.round_id == Round.id)
-                .where(Round.project_id == project_id)
-            )
-        )
-        .order_by(InstrumentVersion.id)
-    )
-    return catalog_from_contents((kind, content) for kind, content in versions)
