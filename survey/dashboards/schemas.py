@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
@@ -42,7 +44,10 @@ class Filters:
         return [label for id_, label in labels_by_id.items() if not chosen or id_ in chosen]
 
 
-def _schema(round_ids: Sequence[int]) -> Schema:
+@lru_cache(maxsize=256)
+def _schema(round_ids: tuple[int, ...], locale: str) -> type[Schema]:
+    """The filter schema of a project's rounds, its messages in `locale` (built once each:
+    a schema class costs more to make than to use)."""
     number = {"invalid": _("Må være et tall.")}
     return Schema.from_dict(
         {
@@ -63,7 +68,7 @@ def _schema(round_ids: Sequence[int]) -> Schema:
                 load_default=list,
             ),
         }
-    )()
+    )
 
 
 def parse_filters(args: MultiDict[str, str], round_ids: Sequence[int]) -> Filters:
@@ -74,7 +79,7 @@ def parse_filters(args: MultiDict[str, str], round_ids: Sequence[int]) -> Filter
     rounds = [value for value in args.getlist("round") if value]
     if rounds:
         raw["round"] = rounds
-    data = _schema(list(round_ids)).load(raw)
+    data = _schema(tuple(round_ids), str(get_locale()))().load(raw)
     return Filters(
         respondent_type=data["respondent_type"],
         construct=data["construct"],
