@@ -39,4 +39,3 @@ def catalog_of(instruments: Iterable[Instrument]) -> Catalog:
             by_id.pop(construct_id, None)
             by_id[construct_id] = info
     return Catalog(constructs)
-
