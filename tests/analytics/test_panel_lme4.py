@@ -54,11 +54,13 @@ STAR_SCHOOLS = 30
 
 
 def _need_r(package: str) -> None:
-    check = subprocess.run(
-        ["Rscript", "-e", f"library({package})"], capture_output=True, check=False
-    )
-    if lme4_available() and check.returncode == 0:
-        return
+    # lme4_available() first: it finds out whether Rscript is there at all.
+    if lme4_available():
+        check = subprocess.run(
+            ["Rscript", "-e", f"library({package})"], capture_output=True, check=False
+        )
+        if check.returncode == 0:
+            return
     if os.environ.get("TRIVSEL_TEST_REQUIRE_R"):
         pytest.fail(f"TRIVSEL_TEST_REQUIRE_R is set, but R's {package} is missing")
     pytest.skip(f"Rscript with {package} is not installed")
